@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tirek.accounts.choices import Role
+from tirek.core.scoping import ScopedQuerySet
+
+
+class User(AbstractUser):
+    """A person who signs in to Tirek: a member of one or more organisations, acting in one at a time."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    active_organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("active organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.last_name, self.first_name, self.patronymic) if part)
+
+    # Roles are read once per request (the user object lives as long as the request).
+    def _role_map(self) -> dict:
+        cache = getattr(self, "_tirek_roles", None)
+        if cache is None:
+            cache = dict(
+                self.memberships.filter(is_active=True, organisation__is_active=True).values_list(
+                    "organisation_id", "role"
+                )
+            )
+            self._tirek_roles = cache
+        return cache
+
+    def forget_roles(self) -> None:
+        self.__dict__.pop("_tirek_roles", None)
+
+    def roles(self, organisation_id=None) -> frozenset[str]:
+        """The user's roles: in one organisation when given, else in any organisation."""
+        if not self.is_authenticated:
+            return frozenset()
+        role_map = self._role_map()
+        if organisation_id is None:
+            return frozenset(role_map.values())
+        role = role_map.get(organisation_id)
+        return frozenset({role}) if role else frozenset()
+
+    def organisation_ids(self) -> list:
+        return list(self._role_map())
+
+    def active_organisation_id_checked(self):
+        """The active organisation if the user is still an active member of it, else their first one."""
+        role_map = self._role_map()
+        if self.active_organisation_id in role_map:
+            return self.active_organisation_id
+        return next(iter(role_map), None)
+
+    @property
+    def is_administrator(self) -> bool:
+        return Role.ADMINISTRATOR in self.roles()
+
+
+class MembershipQuerySet(ScopedQuerySet):
+    pass
+
+
+class Membership(models.Model):
+    """One user's place in one organisation: their role there and their profession."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    profession = models.ForeignKey(
+        "catalog.Profession",
+        verbose_name=_("profession"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation", "user__last_name", "user__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation"], name="membership_one_per_organisation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"

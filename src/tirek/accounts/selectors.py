@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tirek.accounts.models import Membership, User
+from tirek.core.scoping import get_visible_or_404
+
+
+def membership_list(*, user: User, organisation=None, include_inactive: bool = True) -> QuerySet[Membership]:
+    memberships = Membership.objects.visible_to(user).select_related("user", "organisation", "profession")
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    if not include_inactive:
+        memberships = memberships.filter(is_active=True)
+    return memberships
+
+
+def membership_get(*, user: User, pk) -> Membership:
+    return get_visible_or_404(Membership.objects.select_related("user", "organisation", "profession"), user, pk=pk)
+
+
+def own_memberships(*, user: User) -> QuerySet[Membership]:
+    """The user's own memberships, whatever their active organisation."""
+    return (
+        Membership.objects.filter(user=user, is_active=True, organisation__is_active=True)
+        .select_related("organisation", "organisation__region", "profession")
+        .order_by("organisation__name_kk")
+    )

@@ -1,0 +1,123 @@
+"""Writes to accounts: staff memberships, the active organisation, a user's own profile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from tirek.accounts.choices import Role
+from tirek.accounts.models import Membership, User
+from tirek.audit.choices import AuditAction
+from tirek.audit.services import audit_record
+from tirek.core.scoping import require
+from tirek.core.writes import create_audited, update_audited
+
+PROFILE_FIELDS = ("first_name", "last_name", "patronymic", "email", "phone")
+MEMBERSHIP_FIELDS = ("role", "profession", "is_active")
+
+
+def _check_role_grant(actor: User, role: str) -> None:
+    if role == Role.ADMINISTRATOR and not actor.is_administrator:
+        raise ValidationError({"role": _("Only an administrator can grant the administrator role.")})
+
+
+def staff_add(
+    *,
+    actor: User,
+    organisation,
+    username: str,
+    role: str,
+    profession=None,
+    first_name: str = "",
+    last_name: str = "",
+    patronymic: str = "",
+    email: str = "",
+    phone: str = "",
+    send_invitation: bool = True,
+) -> Membership:
+    """Make `username` a member of `organisation`, creating the user when the name is new.
+
+    A new user gets no password: an e-mail with a link to set one is sent once the transaction commits.
+    """
+    require(actor, "accounts.manage_staff", organisation)
+    _check_role_grant(actor, role)
+    with transaction.atomic():
+        user = User.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            user = User(
+                username=username, first_name=first_name, last_name=last_name, patronymic=patronymic,
+                email=email, phone=phone, active_organisation_id=getattr(organisation, "pk", organisation),
+            )
+            user.set_unusable_password()
+            user = create_audited(actor=actor, instance=user, organisation=organisation, exclude=["password"])
+        elif Membership.objects.filter(user=user, organisation=organisation).exists():
+            raise ValidationError({"username": _("This user is already a member of the organisation.")})
+        membership = create_audited(
+            actor=actor,
+            instance=Membership(user=user, organisation=organisation, role=role, profession=profession),
+            organisation=organisation,
+        )
+    if created and send_invitation and email:
+        transaction.on_commit(lambda: _send_password_link(email))
+    return membership
+
+
+def _send_password_link(email: str) -> None:
+    form = PasswordResetForm({"email": email})
+    if form.is_valid():
+        form.save(
+            domain_override="tirek",
+            subject_template_name="registration/invitation_subject.txt",
+            email_template_name="registration/invitation_email.txt",
+        )
+
+
+def membership_update(*, actor: User, membership: Membership, **fields: Any) -> Membership:
+    require(actor, "accounts.manage_staff", membership.organisation_id)
+    if "role" in fields:
+        _check_role_grant(actor, fields["role"])
+    if membership.user_id == actor.pk and not actor.is_administrator and (
+        fields.get("role", membership.role) != Role.MANAGER or fields.get("is_active") is False
+    ):
+        raise ValidationError({"role": _("You cannot remove your own manager role.")})
+    updated = update_audited(
+        actor=actor, instance=membership, data=fields, fields=MEMBERSHIP_FIELDS, organisation=membership.organisation_id
+    )
+    updated.user.forget_roles()
+    return updated
+
+
+def user_switch_organisation(*, user: User, organisation_id) -> User:
+    """Make one of the user's own organisations the one they act in."""
+    if organisation_id not in user.organisation_ids():
+        raise Http404
+    if user.active_organisation_id != organisation_id:
+        update_audited(
+            actor=user, instance=user, data={"active_organisation_id": organisation_id},
+            fields=["active_organisation_id"], organisation=organisation_id,
+        )
+    return user
+
+
+def user_update_profile(*, actor: User, **fields: Any) -> User:
+    return update_audited(
+        actor=actor, instance=actor, data=fields, fields=PROFILE_FIELDS,
+        organisation=actor.active_organisation_id_checked(),
+    )
+
+
+def user_token_issue(*, actor: User):
+    """Give the user a fresh API token, replacing the old one."""
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        Token.objects.filter(user=actor).delete()
+        token = Token.objects.create(user=actor)
+        audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, note="api token issued")
+    return token

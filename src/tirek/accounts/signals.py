@@ -1,0 +1,35 @@
+"""Sign-in, sign-out and failed sign-in are recorded in the audit trail.
+
+Django announces these through its auth signals only, so the audit writes hang there; no business rule does.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from tirek.audit.choices import AuditAction
+from tirek.audit.services import audit_record
+
+
+@receiver(user_logged_in, dispatch_uid="tirek_audit_login")
+def _audit_login(sender, request, user, **kwargs):
+    audit_record(actor=user, action=AuditAction.LOGIN, obj=user, organisation=user.active_organisation_id_checked())
+
+
+@receiver(user_logged_out, dispatch_uid="tirek_audit_logout")
+def _audit_logout(sender, request, user, **kwargs):
+    if user is not None:
+        audit_record(actor=user, action=AuditAction.LOGOUT, obj=user)
+
+
+@receiver(user_login_failed, dispatch_uid="tirek_audit_login_failed")
+def _audit_login_failed(sender, credentials, request=None, **kwargs):
+    username = str(credentials.get("username", ""))[:150]
+    audit_record(
+        actor=None,
+        action=AuditAction.LOGIN_FAILED,
+        object_type="accounts.user",
+        object_repr=username,
+        note=username,
+    )

@@ -1,0 +1,82 @@
+"""Writing the audit trail. Services call `audit_record` inside their own transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import uuid
+from typing import Any
+
+from django.db import models
+
+from tirek.audit.choices import AuditAction
+from tirek.audit.models import AuditEvent
+from tirek.core.middleware import current_client_address
+
+_SECRET_FIELDS = frozenset({"password"})
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, uuid.UUID | dt.date | dt.datetime | dt.time | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(instance: models.Model) -> dict[str, Any]:
+    """The instance's concrete field values, as JSON-safe data (secrets left out)."""
+    values = {}
+    for field in instance._meta.concrete_fields:
+        if field.name in _SECRET_FIELDS or field.name in ("created_at", "updated_at"):
+            continue
+        values[field.name] = _plain(getattr(instance, field.attname))
+    return values
+
+
+def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [old, new]} for the fields whose value differs."""
+    return {
+        name: [before.get(name), value]
+        for name, value in after.items()
+        if before.get(name) != value
+    }
+
+
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    organisation=None,
+    changes: dict | None = None,
+    subject_person_id=None,
+    note: str = "",
+    object_type: str = "",
+    object_repr: str = "",
+) -> AuditEvent:
+    """Append one audit event. Call it inside the transaction of the act it records."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    event = AuditEvent(
+        actor=actor,
+        actor_label=(str(actor) if actor else "")[:300],
+        organisation_id=getattr(organisation, "pk", organisation),
+        action=action,
+        object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
+        subject_person_id=subject_person_id,
+        client_address=current_client_address(),
+        changes=changes or {},
+        note=note[:500],
+    )
+    event.save()
+    return event
+
+
+def audit_created(*, actor, obj: models.Model, organisation=None, **extra) -> AuditEvent:
+    created = {name: [None, value] for name, value in snapshot(obj).items() if value not in (None, "")}
+    return audit_record(
+        actor=actor, action=AuditAction.CREATE, obj=obj, organisation=organisation, changes=created, **extra
+    )

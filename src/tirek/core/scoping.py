@@ -1,0 +1,83 @@
+"""Organisation scoping: the one pattern every app uses to decide what a user may see and do.
+
+Tenant models get a queryset with `visible_to(user)`; views fetch through `get_visible_or_404`, so a record
+of another organisation is indistinguishable from a missing one (404). A role that may see a record but not
+act on it gets a 403 from `require`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.http import Http404
+
+from tirek.core.errors import NotAllowed
+
+if TYPE_CHECKING:
+    from tirek.accounts.models import User
+
+
+class ScopedQuerySet(models.QuerySet):
+    """A queryset of records owned by an organisation (through `organisation_path`)."""
+
+    organisation_path = "organisation"
+    # Roles that see every organisation's rows of this model (read-only reach, not the right to change).
+    national_roles: frozenset[str] = frozenset({"administrator"})
+
+    def visible_to(self, user: User) -> ScopedQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.roles() & self.national_roles:
+            return self.all()
+        organisation_id = user.active_organisation_id_checked()
+        if organisation_id is None:
+            return self.none()
+        return self.filter(**{f"{self.organisation_path}_id": organisation_id})
+
+
+def get_visible_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
+    """The one record matching `lookup` that `user` may see; 404 for missing and foreign alike."""
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    except Exception as exc:  # a malformed UUID raises ValidationError from the field
+        from django.core.exceptions import ValidationError
+
+        if isinstance(exc, ValidationError):
+            raise Http404 from None
+        raise
+
+
+# Which roles may do what. A capability held in an organisation applies to that organisation's records;
+# the administrator's capabilities apply everywhere.
+CAPABILITIES: dict[str, frozenset[str]] = {
+    "directory.add_organisation": frozenset({"administrator"}),
+    "directory.change_organisation": frozenset({"manager", "administrator"}),
+    "directory.manage_programmes": frozenset({"manager", "administrator"}),
+    "accounts.manage_staff": frozenset({"manager", "administrator"}),
+    "catalog.manage": frozenset({"administrator"}),
+    "audit.view": frozenset({"administrator"}),
+}
+GLOBAL_ROLES = frozenset({"administrator"})
+
+
+def can(user: User, capability: str, organisation: Any = None) -> bool:
+    """Whether `user` holds `capability`, in `organisation` when given (else in their active one)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    allowed = CAPABILITIES[capability]
+    if user.roles() & allowed & GLOBAL_ROLES:
+        return True
+    if organisation is None:
+        organisation_id = user.active_organisation_id_checked()
+    else:
+        organisation_id = getattr(organisation, "pk", organisation)
+    return bool(user.roles(organisation_id) & allowed)
+
+
+def require(user: User, capability: str, organisation: Any = None) -> None:
+    """Raise a 403 unless `user` holds `capability` (see `can`)."""
+    if not can(user, capability, organisation):
+        raise NotAllowed(capability)

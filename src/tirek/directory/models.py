@@ -1,0 +1,136 @@
+from __future__ import annotations
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tirek.core.i18n import MultilingualName
+from tirek.core.scoping import ScopedQuerySet
+from tirek.core.validators import validate_bin
+from tirek.directory.choices import OrganisationKind, ProgrammeKind
+
+
+class Region(MultilingualName, models.Model):
+    """One KATO unit of the first level (a region or a city of republican significance), with its validity."""
+
+    kato = models.CharField(
+        _("KATO code"), max_length=9, unique=True, validators=[RegexValidator(r"^\d{9}$", _("Nine digits."))]
+    )
+    iso_code = models.CharField(_("ISO 3166-2 code"), max_length=6, blank=True)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=200)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["kato"]
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganisationQuerySet:
+        """The directory is open to every signed-in user: organisations hold no personal data."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+
+class Organisation(MultilingualName, models.Model):
+    """A service provider or authority that runs its own caseload in Tirek."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("type"), max_length=40, choices=OrganisationKind.choices)
+    region = models.ForeignKey(Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent body"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    bin = models.CharField(
+        _("BIN"), max_length=12, blank=True, validators=[validate_bin], help_text=_("12 digits.")
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity (persons at a time)"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = OrganisationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_kk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bin"], condition=~models.Q(bin=""), name="organisation_bin_unique_when_present"
+            ),
+        ]
+
+    def clean(self) -> None:
+        ancestor, seen = self.parent, {self.pk}
+        while ancestor is not None:
+            if ancestor.pk in seen:
+                raise ValidationError({"parent": _("An organisation cannot be its own parent body.")})
+            seen.add(ancestor.pk)
+            ancestor = ancestor.parent
+
+
+class ProgrammeQuerySet(ScopedQuerySet):
+    # Analysts read every organisation's programmes (they hold no personal data) to compare coverage.
+    national_roles = frozenset({"administrator", "analyst"})
+
+
+class Programme(MultilingualName, models.Model):
+    """A service programme an organisation runs, with who is eligible and how many it can serve a year."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="programmes"
+    )
+    name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
+    name_ru = models.CharField(_("name (Russian)"), max_length=300)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=40, choices=ProgrammeKind.choices)
+    min_age_months = models.PositiveIntegerField(_("minimum age (months)"), null=True, blank=True)
+    max_age_months = models.PositiveIntegerField(
+        _("maximum age (months)"), null=True, blank=True, help_text=_("The age at which a person leaves.")
+    )
+    yearly_capacity = models.PositiveIntegerField(
+        _("yearly capacity"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    yearly_target = models.PositiveIntegerField(_("yearly target"), null=True, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["organisation__name_kk", "name_kk"]
+
+    def clean(self) -> None:
+        if (
+            self.min_age_months is not None
+            and self.max_age_months is not None
+            and self.min_age_months >= self.max_age_months
+        ):
+            raise ValidationError(
+                {"max_age_months": _("The maximum age must be greater than the minimum age.")}
+            )

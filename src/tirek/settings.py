@@ -1,0 +1,196 @@
+"""Tirek's one settings module.
+
+Every difference between deployments is an environment variable read through the typed helpers in
+`tirek.core.env`; the README lists them all. Debug is off unless asked for, and then nothing has a default
+that would be unsafe in production.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+from tirek.core.env import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+    env_timezone,
+)
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_DIR = PACKAGE_DIR.parent.parent
+DATA_DIR = Path(env_str("TIREK_DATA_DIR", str(PROJECT_DIR / "var")))
+
+DEBUG = env_bool("TIREK_DEBUG", False)
+
+_DEV_SECRET = "tirek-insecure-development-key-never-use-in-production"
+SECRET_KEY = env_str("TIREK_SECRET_KEY", _DEV_SECRET if DEBUG else None)
+if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32):
+    raise ImproperlyConfigured("TIREK_SECRET_KEY must be a random string of at least 32 characters.")
+
+ALLOWED_HOSTS = env_list("TIREK_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env_list("TIREK_CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "tirek.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_htmx",
+    "tirek.core",
+    "tirek.audit",
+    "tirek.accounts",
+    "tirek.directory",
+    "tirek.catalog",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tirek.core.middleware.ClientAddressMiddleware",
+]
+
+ROOT_URLCONF = "tirek.urls"
+WSGI_APPLICATION = "tirek.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tirek.web.context_processors.navigation",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env_database("TIREK_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tirek.sqlite3'}")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Languages: Kazakh is the default, Russian and English one click away.
+LANGUAGE_CODE = env_choice("TIREK_LANGUAGE_CODE", "kk", ("kk", "ru", "en"))
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LANGUAGE_COOKIE_NAME = "tirek_language"
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tirek.formats"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = env_timezone("TIREK_TIME_ZONE", "Asia/Almaty")
+
+STATIC_URL = "static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# E-mail: the console in development; SMTP inside Kazakhstan in production (personal data law).
+EMAIL_BACKEND = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+}[env_choice("TIREK_EMAIL_BACKEND", "console", ("console", "smtp"))]
+EMAIL_HOST = env_str("TIREK_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("TIREK_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env_str("TIREK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("TIREK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TIREK_EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("TIREK_DEFAULT_FROM_EMAIL", "tirek@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Security. Cookies are secure whenever debug is off; the TLS settings below depend on the proxy in front of
+# Tirek and are therefore switched on by the deployment (docs in the README).
+SESSION_COOKIE_SECURE = env_bool("TIREK_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("TIREK_SESSION_SECONDS", 12 * 60 * 60, minimum=60)
+SESSION_COOKIE_NAME = "tirek_session"
+CSRF_COOKIE_NAME = "tirek_csrftoken"
+SECURE_SSL_REDIRECT = env_bool("TIREK_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("TIREK_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = False
+if env_bool("TIREK_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "tirek.core.pagination.TirekCursorPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "EXCEPTION_HANDLER": "tirek.core.errors.api_exception_handler",
+    "PAGE_SIZE": 50,
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tirek API",
+    "DESCRIPTION": "Interagency case management and reporting for children's services in Kazakhstan. "
+    'Every error has the shape {"error": {"code", "message", "fields"}}.',
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_choice(
+        "TIREK_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
+    )},
+}

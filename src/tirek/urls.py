@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("tirek.web.urls")),
+    path("accounts/", include("tirek.accounts.urls")),
+    path("directory/", include("tirek.directory.urls")),
+    path("catalog/", include("tirek.catalog.urls")),
+    path("audit/", include("tirek.audit.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("tirek.api_urls")),
+]
+
+

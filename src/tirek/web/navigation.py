@@ -1,0 +1,32 @@
+"""The navigation a user sees: what their role in the active organisation lets them reach."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tirek.core.scoping import can
+
+
+def navigation_for(user) -> dict:
+    from tirek.accounts.selectors import own_memberships
+
+    memberships = list(own_memberships(user=user))
+    active_id = user.active_organisation_id_checked()
+    active = next((m for m in memberships if m.organisation_id == active_id), None)
+    items = [(reverse("web:home"), _("Home"))]
+    items.append((reverse("directory:organisation_list"), _("Organisations")))
+    if active is not None or user.roles() & {"administrator", "analyst"}:
+        items.append((reverse("directory:programme_list"), _("Programmes")))
+    if active is not None:
+        items.append((reverse("accounts:staff_list"), _("Staff")))
+    items.append((reverse("catalog:index"), _("Reference data")))
+    if can(user, "audit.view"):
+        items.append((reverse("audit:event_list"), _("Audit trail")))
+    if user.is_administrator:
+        items.append((reverse("admin:index"), _("Administration")))
+    return {
+        "nav_items": items,
+        "nav_memberships": memberships,
+        "nav_active_membership": active,
+    }
