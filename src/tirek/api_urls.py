@@ -1,1 +1,44 @@
-urlpatterns = []
+"""The REST API, version 1: every capability of the UI through the same services and selectors."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
+from tirek.audit.api import AuditEventViewSet
+from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
+from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
+
+
+class Router(SimpleRouter):
+    """Routes without PUT: updates are partial (PATCH) everywhere."""
+
+    def get_method_map(self, viewset, method_map):
+        return {m: a for m, a in super().get_method_map(viewset, method_map).items() if m != "put"}
+
+
+router = Router()
+router.register("regions", RegionViewSet, basename="region")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("memberships", MembershipViewSet, basename="membership")
+router.register("catalog/service-types", ServiceTypeViewSet, basename="service-type")
+router.register("catalog/services", ServiceViewSet, basename="service")
+router.register("catalog/professions", ProfessionViewSet, basename="profession")
+router.register("catalog/diagnoses", DiagnosisViewSet, basename="diagnosis")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+me = MeViewSet.as_view({"get": "list", "patch": "patch"})
+me_active = MeViewSet.as_view({"post": "active_organisation"})
+
+app_name = "api"
+urlpatterns = [
+    path("me/", me, name="me"),
+    path("me/active-organisation/", me_active, name="me-active-organisation"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+]

@@ -138,6 +138,8 @@ EMAIL_PORT = env_int("TIREK_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("TIREK_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = env_str("TIREK_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TIREK_EMAIL_USE_TLS", False)
+# Where users reach Tirek: links in e-mails (invitations) point here.
+TIREK_BASE_URL = env_str("TIREK_BASE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("TIREK_DEFAULT_FROM_EMAIL", "tirek@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -183,6 +185,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "OrganisationKindEnum": "tirek.directory.choices.OrganisationKind",
+        "ProgrammeKindEnum": "tirek.directory.choices.ProgrammeKind",
+    },
 }
 
 LOGGING = {

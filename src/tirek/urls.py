@@ -11,7 +11,7 @@ urlpatterns = [
     path("audit/", include("tirek.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("tirek.api_urls")),
+    path("api/v1/", include("tirek.api_urls", namespace="api")),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -72,7 +73,7 @@ def _send_password_link(email: str) -> None:
     form = PasswordResetForm({"email": email})
     if form.is_valid():
         form.save(
-            domain_override="tirek",
+            extra_email_context={"base_url": settings.TIREK_BASE_URL.rstrip("/")},
             subject_template_name="registration/invitation_subject.txt",
             email_template_name="registration/invitation_email.txt",
         )

@@ -1,4 +1,8 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from tirek.catalog import views
+
 app_name = "catalog"
-urlpatterns = []
+urlpatterns = [path("", views.index, name="index")]

@@ -1,4 +1,8 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from tirek.web import views
+
 app_name = "web"
-urlpatterns = []
+urlpatterns = [path("", views.home, name="home")]

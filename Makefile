@@ -1,0 +1,101 @@
+# Tirek — every target bootstraps what it needs from a fresh clone.
+SHELL := /bin/bash
+.ONESHELL:
+.SHELLFLAGS := -eu -o pipefail -c
+
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := $(VENV)/bin/uv
+TIREK := $(VENV)/bin/tirek
+UV_VERSION := 0.13.9
+VENDOR := src/tirek/web/static/vendor
+# Tests run with debug off, as in production; the key below is for the test databases only.
+TEST_ENV := TIREK_DEBUG=0 TIREK_SECRET_KEY=tirek-test-key-not-for-production-0123456789
+PG_URL := postgres://tirek:tirek@127.0.0.1:5432/tirek
+XDIST := -n 2 --dist loadfile
+
+.PHONY: setup system-packages venv static messages migrate demo test test-sqlite test-postgres test-browser \
+        check-catalogues lint fmt messages-update bench clean
+
+setup: system-packages venv static messages migrate
+
+# Debian packages: installed when run as root and missing; otherwise reported.
+system-packages:
+	@missing=""
+	for cmd in msgfmt:gettext chromium:chromium pg_ctlcluster:postgresql npm:npm; do
+	  command -v "$${cmd%%:*}" >/dev/null 2>&1 || missing="$$missing $${cmd##*:}"
+	done
+	if [ -n "$$missing" ]; then
+	  if [ "$$(id -u)" = 0 ]; then
+	    echo "Installing Debian packages:$$missing"
+	    apt-get update -qq
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing fonts-dejavu-core >/dev/null
+	  else
+	    echo "Missing Debian packages:$$missing (run 'make setup' as root or install them)"; exit 1
+	  fi
+	fi
+
+venv: $(VENV)/.synced
+$(VENV)/.synced: pyproject.toml uv.lock
+	[ -x $(PY) ] || python3 -m venv $(VENV)
+	[ -x $(UV) ] || $(VENV)/bin/pip install -q "uv==$(UV_VERSION)"
+	$(UV) sync --frozen --quiet
+	touch $@
+
+static: $(VENDOR)/.done
+$(VENDOR)/.done: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	mkdir -p $(VENDOR)/fonts
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
+	   node_modules/htmx.org/dist/htmx.min.js node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/
+	cp node_modules/bootstrap-icons/font/fonts/* $(VENDOR)/fonts/
+	touch $@
+
+messages: venv
+	cd src/tirek && ../../$(TIREK) compilemessages --ignore=.venv -v 0
+
+migrate: venv
+	mkdir -p var
+	TIREK_DEBUG=1 $(TIREK) migrate --no-input -v 0
+
+demo: setup
+	TIREK_DEBUG=1 $(TIREK) demo
+	TIREK_DEBUG=1 $(TIREK) runserver 127.0.0.1:8000
+
+# The whole suite: lint, migrations, catalogues, SQLite, PostgreSQL and the browser.
+test: setup
+	$(MAKE) --no-print-directory lint check-catalogues
+	$(TEST_ENV) $(TIREK) makemigrations --check --dry-run -v 1
+	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
+	echo "All suites passed: SQLite, PostgreSQL, browser."
+
+test-sqlite: setup
+	$(TEST_ENV) $(VENV)/bin/pytest $(XDIST) -m "not browser" -q
+
+test-postgres: setup
+	scripts/postgres-up
+	$(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(XDIST) -m "not browser" -q
+
+test-browser: setup
+	$(TEST_ENV) $(VENV)/bin/pytest -m browser -q
+
+check-catalogues: venv
+	$(PY) scripts/check-catalogues
+
+lint: venv
+	$(VENV)/bin/ruff check src tests scripts/check-catalogues
+	$(VENV)/bin/ruff format --check src tests
+
+fmt: venv
+	$(VENV)/bin/ruff check --fix src tests
+	$(VENV)/bin/ruff format src tests
+
+# Refresh the kk and ru catalogues from the source after changing user-facing strings.
+messages-update: venv
+	cd src/tirek && for lang in kk ru; do \
+	  ../../$(TIREK) makemessages -l $$lang --no-obsolete --ignore=static -v 0; \
+	  ../../$(TIREK) makemessages -d djangojs -l $$lang --no-obsolete --ignore=static/vendor -v 0 || true; \
+	done
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .ruff_cache

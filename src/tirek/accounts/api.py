@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from tirek.accounts import services
+from tirek.accounts.choices import Role
+from tirek.accounts.forms import phone_validator
+from tirek.accounts.models import Membership, User
+from tirek.accounts.selectors import membership_get, membership_list, own_memberships
+from tirek.catalog.models import Profession
+from tirek.core.api import ERROR_RESPONSES, ErrorSerializer, InputSerializer, TirekViewSet, query_uuid
+from tirek.core.errors import error_body
+from tirek.directory.selectors import organisation_get
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    user = serializers.UUIDField(source="user_id", read_only=True)
+    username = serializers.CharField(source="user.username", read_only=True)
+    full_name = serializers.CharField(source="user.full_name", read_only=True)
+    organisation = serializers.UUIDField(source="organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    profession = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "user", "username", "full_name", "organisation", "organisation_name", "role", "profession",
+            "is_active", "created_at", "updated_at",
+        ]
+
+
+class StaffAddSerializer(serializers.Serializer):
+    organisation = serializers.UUIDField(required=False, help_text="Defaults to the user's active organisation.")
+    username = serializers.CharField(max_length=150)
+    role = serializers.ChoiceField(choices=Role.choices)
+    profession = serializers.SlugRelatedField(
+        slug_field="code", queryset=Profession.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    patronymic = serializers.CharField(max_length=150, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(required=False, allow_blank=True, validators=[phone_validator])
+
+
+class MembershipInputSerializer(InputSerializer):
+    profession = serializers.SlugRelatedField(
+        slug_field="code", queryset=Profession.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["role", "profession", "is_active"]
+
+
+class OwnMembershipSerializer(serializers.ModelSerializer):
+    organisation = serializers.UUIDField(source="organisation_id", read_only=True)
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    profession = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "organisation_name", "role", "profession"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+    active_organisation = serializers.SerializerMethodField()
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = [
+            "id", "username", "full_name", "last_name", "first_name", "patronymic", "email", "phone",
+            "active_organisation", "memberships",
+        ]
+
+    def get_active_organisation(self, user) -> str | None:
+        organisation_id = user.active_organisation_id_checked()
+        return str(organisation_id) if organisation_id else None
+
+    @extend_schema_field(OwnMembershipSerializer(many=True))
+    def get_memberships(self, user):
+        return OwnMembershipSerializer(own_memberships(user=user), many=True).data
+
+
+class ProfileInputSerializer(InputSerializer):
+    phone = serializers.CharField(required=False, allow_blank=True, validators=[phone_validator])
+
+    class Meta:
+        model = User
+        fields = ["last_name", "first_name", "patronymic", "email", "phone"]
+
+
+class ActiveOrganisationSerializer(serializers.Serializer):
+    organisation = serializers.UUIDField()
+
+
+class MembershipViewSet(TirekViewSet):
+    output_serializer = MembershipSerializer
+    input_serializer = MembershipInputSerializer
+    queryset = Membership.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("organisation", str, description="Organisation id")],
+        responses=MembershipSerializer(many=True),
+    )
+    def list(self, request):
+        memberships = membership_list(user=request.user)
+        organisation_id = query_uuid(request.query_params.get("organisation"))
+        if organisation_id:
+            memberships = memberships.filter(organisation_id=organisation_id)
+        return self.render_list(memberships)
+
+    @extend_schema(responses={200: MembershipSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, pk=None):
+        return self.render(membership_get(user=request.user, pk=pk))
+
+    @extend_schema(request=StaffAddSerializer, responses={201: MembershipSerializer, **ERROR_RESPONSES})
+    def create(self, request):
+        data = self.parse(serializer=StaffAddSerializer)
+        organisation_id = data.pop("organisation", None) or request.user.active_organisation_id_checked()
+        if organisation_id is None:
+            raise Http404
+        organisation = organisation_get(user=request.user, pk=organisation_id)
+        membership = services.staff_add(actor=request.user, organisation=organisation, **data)
+        return self.render(membership, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MembershipInputSerializer, responses={200: MembershipSerializer, **ERROR_RESPONSES})
+    def partial_update(self, request, pk=None):
+        membership = membership_get(user=request.user, pk=pk)
+        data = self.parse(instance=membership, partial=True)
+        return self.render(services.membership_update(actor=request.user, membership=membership, **data))
+
+
+class MeViewSet(TirekViewSet):
+    """The signed-in user: their details, memberships and the organisation they act in."""
+
+    output_serializer = MeSerializer
+    input_serializer = ProfileInputSerializer
+    queryset = User.objects.none()
+    pagination_class = None
+
+    @extend_schema(responses=MeSerializer)
+    def list(self, request):
+        return self.render(request.user)
+
+    @extend_schema(request=ProfileInputSerializer, responses={200: MeSerializer, **ERROR_RESPONSES})
+    def patch(self, request):
+        data = self.parse(instance=request.user, partial=True)
+        return self.render(services.user_update_profile(actor=request.user, **data))
+
+    @extend_schema(request=ActiveOrganisationSerializer, responses={200: MeSerializer, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], url_path="active-organisation")
+    def active_organisation(self, request):
+        data = self.parse(serializer=ActiveOrganisationSerializer)
+        user = services.user_switch_organisation(user=request.user, organisation_id=data["organisation"])
+        user.forget_roles()
+        return self.render(user)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenView(APIView):
+    """Exchange a login and password for an API token (replacing the user's previous token)."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ErrorSerializer})
+    def post(self, request):
+        parser = TokenRequestSerializer(data=request.data)
+        parser.is_valid(raise_exception=True)
+        user = authenticate(request, **parser.validated_data)
+        if user is None:
+            return Response(
+                error_body("invalid_credentials", str(_("The login or password is wrong."))), status=400
+            )
+        return Response({"token": services.user_token_issue(actor=user).key})

@@ -1,0 +1,181 @@
+from __future__ import annotations
+
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.pagination import CursorPagination
+
+from tirek.core.api import ERROR_RESPONSES, InputSerializer, TirekViewSet, query_uuid
+from tirek.directory import services
+from tirek.directory.choices import OrganisationKind
+from tirek.directory.models import Organisation, Programme, Region
+from tirek.directory.selectors import (
+    organisation_get,
+    organisation_list,
+    programme_get,
+    programme_list,
+    region_list,
+)
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Region
+        fields = ["kato", "iso_code", "name", "name_kk", "name_ru", "name_en", "valid_from", "valid_to"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "id", "name", "name_kk", "name_ru", "name_en", "kind", "region", "parent", "bin", "address",
+            "phone", "email", "website", "capacity", "is_active", "created_at", "updated_at",
+        ]
+
+
+class OrganisationInputSerializer(InputSerializer):
+    region = serializers.SlugRelatedField(slug_field="kato", queryset=Region.objects.all())
+    parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name_kk", "name_ru", "name_en", "kind", "region", "parent", "bin", "address", "phone", "email",
+            "website", "capacity", "is_active",
+        ]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    organisation = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id", "organisation", "name", "name_kk", "name_ru", "name_en", "kind", "min_age_months",
+            "max_age_months", "yearly_capacity", "yearly_target", "is_active", "created_at", "updated_at",
+        ]
+
+
+class ProgrammeInputSerializer(InputSerializer):
+    organisation = serializers.UUIDField(
+        required=False, write_only=True, help_text="Defaults to the user's active organisation."
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "organisation", "name_kk", "name_ru", "name_en", "kind", "min_age_months", "max_age_months",
+            "yearly_capacity", "yearly_target", "is_active",
+        ]
+
+
+class NamePagination(CursorPagination):
+    ordering = ("name_kk", "id")
+    page_size = 100
+
+
+class RegionViewSet(TirekViewSet):
+    output_serializer = RegionSerializer
+    queryset = Region.objects.none()
+    pagination_class = None
+    lookup_field = "kato"
+
+    @extend_schema(responses=RegionSerializer(many=True))
+    def list(self, request):
+        return self.render_list(region_list())
+
+    @extend_schema(responses={200: RegionSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, kato=None):
+        region = region_list().filter(kato=kato).first()
+        if region is None:
+            raise Http404
+        return self.render(region)
+
+
+class OrganisationViewSet(TirekViewSet):
+    output_serializer = OrganisationSerializer
+    input_serializer = OrganisationInputSerializer
+    pagination_class = NamePagination
+    queryset = Organisation.objects.none()
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("region", str, description="KATO code"),
+            OpenApiParameter("kind", str, enum=OrganisationKind.values),
+            OpenApiParameter("q", str, description="Part of a name, or a BIN"),
+        ],
+        responses=OrganisationSerializer(many=True),
+    )
+    def list(self, request):
+        region = None
+        if request.query_params.get("region"):
+            region = region_list().filter(kato=request.query_params["region"]).first()
+            if region is None:
+                return self.render_list(Organisation.objects.none())
+        organisations = organisation_list(
+            user=request.user,
+            region=region,
+            kind=request.query_params.get("kind") or None,
+            query=request.query_params.get("q") or None,
+        )
+        return self.render_list(organisations)
+
+    @extend_schema(responses={200: OrganisationSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, pk=None):
+        return self.render(organisation_get(user=request.user, pk=pk))
+
+    @extend_schema(request=OrganisationInputSerializer, responses={201: OrganisationSerializer, **ERROR_RESPONSES})
+    def create(self, request):
+        organisation = services.organisation_create(actor=request.user, **self.parse())
+        return self.render(organisation, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OrganisationInputSerializer, responses={200: OrganisationSerializer, **ERROR_RESPONSES})
+    def partial_update(self, request, pk=None):
+        organisation = organisation_get(user=request.user, pk=pk)
+        data = self.parse(instance=organisation, partial=True)
+        return self.render(services.organisation_update(actor=request.user, organisation=organisation, **data))
+
+
+class ProgrammeViewSet(TirekViewSet):
+    output_serializer = ProgrammeSerializer
+    input_serializer = ProgrammeInputSerializer
+    queryset = Programme.objects.none()
+
+    @extend_schema(
+        parameters=[OpenApiParameter("organisation", str, description="Organisation id")],
+        responses=ProgrammeSerializer(many=True),
+    )
+    def list(self, request):
+        programmes = programme_list(user=request.user)
+        organisation_id = query_uuid(request.query_params.get("organisation"))
+        if organisation_id:
+            programmes = programmes.filter(organisation_id=organisation_id)
+        return self.render_list(programmes)
+
+    @extend_schema(responses={200: ProgrammeSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, pk=None):
+        return self.render(programme_get(user=request.user, pk=pk))
+
+    @extend_schema(request=ProgrammeInputSerializer, responses={201: ProgrammeSerializer, **ERROR_RESPONSES})
+    def create(self, request):
+        data = self.parse()
+        organisation_id = data.pop("organisation", None) or request.user.active_organisation_id_checked()
+        if organisation_id is None:
+            raise Http404
+        organisation = organisation_get(user=request.user, pk=organisation_id)
+        programme = services.programme_create(actor=request.user, organisation=organisation, **data)
+        return self.render(programme, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ProgrammeInputSerializer, responses={200: ProgrammeSerializer, **ERROR_RESPONSES})
+    def partial_update(self, request, pk=None):
+        programme = programme_get(user=request.user, pk=pk)
+        data = self.parse(instance=programme, partial=True)
+        data.pop("organisation", None)
+        return self.render(services.programme_update(actor=request.user, programme=programme, **data))
