@@ -14,10 +14,10 @@ TEST_ENV := TIREK_DEBUG=0 TIREK_SECRET_KEY=tirek-test-key-not-for-production-012
 PG_URL := postgres://tirek:tirek@127.0.0.1:5432/tirek
 XDIST := -n 2 --dist loadfile
 
-.PHONY: setup system-packages venv static messages migrate demo test test-sqlite test-postgres test-browser \
+.PHONY: setup system-packages venv static messages migrate collectstatic demo test test-sqlite test-postgres test-browser \
         check-catalogues lint fmt messages-update bench clean
 
-setup: system-packages venv static messages migrate
+setup: system-packages venv static messages migrate collectstatic
 
 # Debian packages: installed when run as root and missing; otherwise reported.
 system-packages:
@@ -46,7 +46,8 @@ static: $(VENDOR)/.done
 $(VENDOR)/.done: package.json package-lock.json
 	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
 	mkdir -p $(VENDOR)/fonts
-	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
 	   node_modules/htmx.org/dist/htmx.min.js node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/
 	cp node_modules/bootstrap-icons/font/fonts/* $(VENDOR)/fonts/
 	touch $@
@@ -57,6 +58,10 @@ messages: venv
 migrate: venv
 	mkdir -p var
 	TIREK_DEBUG=1 $(TIREK) migrate --no-input -v 0
+
+# Production-like static files (hashed names, compressed) for everything that runs with debug off.
+collectstatic: venv static
+	$(TEST_ENV) $(TIREK) collectstatic --no-input -v 0
 
 demo: setup
 	TIREK_DEBUG=1 $(TIREK) demo

@@ -27,7 +27,7 @@ DATA_DIR = Path(env_str("TIREK_DATA_DIR", str(PROJECT_DIR / "var")))
 
 DEBUG = env_bool("TIREK_DEBUG", False)
 
-_DEV_SECRET = "tirek-insecure-development-key-never-use-in-production"
+_DEV_SECRET = "tirek-insecure-development-key-never-use-in-production"  # noqa: S105 (refused below unless debug)
 SECRET_KEY = env_str("TIREK_SECRET_KEY", _DEV_SECRET if DEBUG else None)
 if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 32):
     raise ImproperlyConfigured("TIREK_SECRET_KEY must be a random string of at least 32 characters.")
@@ -61,7 +61,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "tirek.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +93,7 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("TIREK_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tirek.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -196,7 +197,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_choice(
-        "TIREK_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")
-    )},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice("TIREK_LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR")),
+    },
 }

@@ -13,5 +13,3 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tirek.api_urls", namespace="api")),
 ]
-
-

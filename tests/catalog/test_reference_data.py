@@ -156,9 +156,7 @@ def test_services_named_in_the_source_documents_are_filed_under_their_type():
         "food_package": "household",
         "employment_counselling": "labour",
     }
-    loaded = dict(
-        Service.objects.filter(code__in=expected).values_list("code", "service_type__code")
-    )
+    loaded = dict(Service.objects.filter(code__in=expected).values_list("code", "service_type__code"))
     assert loaded == expected
     physiotherapy = Service.objects.get(code="physiotherapy_session")
     assert "ЕДШ" in physiotherapy.name_kk

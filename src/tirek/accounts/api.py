@@ -32,13 +32,24 @@ class MembershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Membership
         fields = [
-            "id", "user", "username", "full_name", "organisation", "organisation_name", "role", "profession",
-            "is_active", "created_at", "updated_at",
+            "id",
+            "user",
+            "username",
+            "full_name",
+            "organisation",
+            "organisation_name",
+            "role",
+            "profession",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
 
 
 class StaffAddSerializer(serializers.Serializer):
-    organisation = serializers.UUIDField(required=False, help_text="Defaults to the user's active organisation.")
+    organisation = serializers.UUIDField(
+        required=False, help_text="Defaults to the user's active organisation."
+    )
     username = serializers.CharField(max_length=150)
     role = serializers.ChoiceField(choices=Role.choices)
     profession = serializers.SlugRelatedField(
@@ -79,8 +90,16 @@ class MeSerializer(serializers.ModelSerializer):
     class Meta:
         model = User
         fields = [
-            "id", "username", "full_name", "last_name", "first_name", "patronymic", "email", "phone",
-            "active_organisation", "memberships",
+            "id",
+            "username",
+            "full_name",
+            "last_name",
+            "first_name",
+            "patronymic",
+            "email",
+            "phone",
+            "active_organisation",
+            "memberships",
         ]
 
     def get_active_organisation(self, user) -> str | None:
@@ -134,7 +153,9 @@ class MembershipViewSet(TirekViewSet):
         membership = services.staff_add(actor=request.user, organisation=organisation, **data)
         return self.render(membership, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MembershipInputSerializer, responses={200: MembershipSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=MembershipInputSerializer, responses={200: MembershipSerializer, **ERROR_RESPONSES}
+    )
     def partial_update(self, request, pk=None):
         membership = membership_get(user=request.user, pk=pk)
         data = self.parse(instance=membership, partial=True)

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +15,9 @@ from tirek.accounts.models import Membership, User
 from tirek.catalog.models import Profession
 from tirek.core.forms import StyledForm, StyledFormMixin, StyledModelForm
 
-phone_validator = RegexValidator(r"^\+7\d{10}$", _("Enter the phone as +7 and ten digits, e.g. +77011234567."))
+phone_validator = RegexValidator(
+    r"^\+7\d{10}$", _("Enter the phone as +7 and ten digits, e.g. +77011234567.")
+)
 
 
 class LoginForm(StyledFormMixin, AuthenticationForm):

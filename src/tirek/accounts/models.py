@@ -87,7 +87,9 @@ class Membership(models.Model):
     """One user's place in one organisation: their role there and their profession."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     organisation = models.ForeignKey(
         "directory.Organisation",
         verbose_name=_("organisation"),

@@ -16,7 +16,9 @@ def membership_list(*, user: User, organisation=None, include_inactive: bool = T
 
 
 def membership_get(*, user: User, pk) -> Membership:
-    return get_visible_or_404(Membership.objects.select_related("user", "organisation", "profession"), user, pk=pk)
+    return get_visible_or_404(
+        Membership.objects.select_related("user", "organisation", "profession"), user, pk=pk
+    )
 
 
 def own_memberships(*, user: User) -> QuerySet[Membership]:

@@ -52,8 +52,13 @@ def staff_add(
         created = user is None
         if created:
             user = User(
-                username=username, first_name=first_name, last_name=last_name, patronymic=patronymic,
-                email=email, phone=phone, active_organisation_id=getattr(organisation, "pk", organisation),
+                username=username,
+                first_name=first_name,
+                last_name=last_name,
+                patronymic=patronymic,
+                email=email,
+                phone=phone,
+                active_organisation_id=getattr(organisation, "pk", organisation),
             )
             user.set_unusable_password()
             user = create_audited(actor=actor, instance=user, organisation=organisation, exclude=["password"])
@@ -83,12 +88,18 @@ def membership_update(*, actor: User, membership: Membership, **fields: Any) -> 
     require(actor, "accounts.manage_staff", membership.organisation_id)
     if "role" in fields:
         _check_role_grant(actor, fields["role"])
-    if membership.user_id == actor.pk and not actor.is_administrator and (
-        fields.get("role", membership.role) != Role.MANAGER or fields.get("is_active") is False
+    if (
+        membership.user_id == actor.pk
+        and not actor.is_administrator
+        and (fields.get("role", membership.role) != Role.MANAGER or fields.get("is_active") is False)
     ):
         raise ValidationError({"role": _("You cannot remove your own manager role.")})
     updated = update_audited(
-        actor=actor, instance=membership, data=fields, fields=MEMBERSHIP_FIELDS, organisation=membership.organisation_id
+        actor=actor,
+        instance=membership,
+        data=fields,
+        fields=MEMBERSHIP_FIELDS,
+        organisation=membership.organisation_id,
     )
     updated.user.forget_roles()
     return updated
@@ -100,15 +111,21 @@ def user_switch_organisation(*, user: User, organisation_id) -> User:
         raise Http404
     if user.active_organisation_id != organisation_id:
         update_audited(
-            actor=user, instance=user, data={"active_organisation_id": organisation_id},
-            fields=["active_organisation_id"], organisation=organisation_id,
+            actor=user,
+            instance=user,
+            data={"active_organisation_id": organisation_id},
+            fields=["active_organisation_id"],
+            organisation=organisation_id,
         )
     return user
 
 
 def user_update_profile(*, actor: User, **fields: Any) -> User:
     return update_audited(
-        actor=actor, instance=actor, data=fields, fields=PROFILE_FIELDS,
+        actor=actor,
+        instance=actor,
+        data=fields,
+        fields=PROFILE_FIELDS,
         organisation=actor.active_organisation_id_checked(),
     )
 

@@ -14,7 +14,9 @@ from tirek.audit.services import audit_record
 
 @receiver(user_logged_in, dispatch_uid="tirek_audit_login")
 def _audit_login(sender, request, user, **kwargs):
-    audit_record(actor=user, action=AuditAction.LOGIN, obj=user, organisation=user.active_organisation_id_checked())
+    audit_record(
+        actor=user, action=AuditAction.LOGIN, obj=user, organisation=user.active_organisation_id_checked()
+    )
 
 
 @receiver(user_logged_out, dispatch_uid="tirek_audit_logout")

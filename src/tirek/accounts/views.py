@@ -145,7 +145,8 @@ def membership_edit(request, pk):
 @require_POST
 def token_issue(request):
     token = services.user_token_issue(actor=request.user)
-    messages.success(request, _("Your new API token: %(key)s. Keep it secret; it replaces the old one.") % {
-        "key": token.key
-    })
+    messages.success(
+        request,
+        _("Your new API token: %(key)s. Keep it secret; it replaces the old one.") % {"key": token.key},
+    )
     return redirect("accounts:profile")

@@ -18,8 +18,19 @@ class AuditEventSerializer(serializers.ModelSerializer):
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "created_at", "actor", "actor_label", "organisation", "action", "object_type", "object_id",
-            "object_repr", "subject_person_id", "client_address", "changes", "note",
+            "id",
+            "created_at",
+            "actor",
+            "actor_label",
+            "organisation",
+            "action",
+            "object_type",
+            "object_id",
+            "object_repr",
+            "subject_person_id",
+            "client_address",
+            "changes",
+            "note",
         ]
 
 

@@ -36,11 +36,7 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
 
 def changes_between(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the fields whose value differs."""
-    return {
-        name: [before.get(name), value]
-        for name, value in after.items()
-        if before.get(name) != value
-    }
+    return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
 def audit_record(

@@ -25,15 +25,21 @@ def _reference_serializers(model, extra_fields=(), extra_declared=None):
     output = type(
         f"{model.__name__}Serializer",
         (serializers.ModelSerializer,),
-        {**declared, "Meta": type("Meta", (), {"model": model, "fields": [*REFERENCE_FIELDS, *extra_fields]})},
+        {
+            **declared,
+            "Meta": type("Meta", (), {"model": model, "fields": [*REFERENCE_FIELDS, *extra_fields]}),
+        },
     )
-    input_declared = {k: v for k, v in (extra_declared or {}).items()}
+    input_declared = dict(extra_declared or {})
     for field in input_declared.values():
         field.read_only = False
     inputs = type(
         f"{model.__name__}InputSerializer",
         (InputSerializer,),
-        {**input_declared, "Meta": type("Meta", (), {"model": model, "fields": [*REFERENCE_INPUT_FIELDS, *extra_fields]})},
+        {
+            **input_declared,
+            "Meta": type("Meta", (), {"model": model, "fields": [*REFERENCE_INPUT_FIELDS, *extra_fields]}),
+        },
     )
     return output, inputs
 
@@ -42,7 +48,9 @@ ServiceTypeSerializer, ServiceTypeInputSerializer = _reference_serializers(Servi
 ProfessionSerializer, ProfessionInputSerializer = _reference_serializers(Profession)
 DiagnosisSerializer, DiagnosisInputSerializer = _reference_serializers(Diagnosis)
 ServiceSerializer, _unused = _reference_serializers(
-    Service, ["service_type"], {"service_type": serializers.SlugRelatedField(slug_field="code", read_only=True)}
+    Service,
+    ["service_type"],
+    {"service_type": serializers.SlugRelatedField(slug_field="code", read_only=True)},
 )
 
 

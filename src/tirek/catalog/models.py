@@ -14,7 +14,9 @@ class ReferenceItem(MultilingualName, models.Model):
         _("code"),
         max_length=40,
         unique=True,
-        validators=[RegexValidator(r"^[A-Za-z0-9_.\-]+$", _("Latin letters, digits, dot, dash and underscore."))],
+        validators=[
+            RegexValidator(r"^[A-Za-z0-9_.\-]+$", _("Latin letters, digits, dot, dash and underscore."))
+        ],
     )
     name_kk = models.CharField(_("name (Kazakh)"), max_length=300)
     name_ru = models.CharField(_("name (Russian)"), max_length=300)
@@ -30,6 +32,9 @@ class ReferenceItem(MultilingualName, models.Model):
 class ServiceType(ReferenceItem):
     """One of the special social service types of the Social Code (household, medical, psychological …)."""
 
+    def __str__(self) -> str:
+        return self.name
+
     class Meta(ReferenceItem.Meta):
         verbose_name = _("service type")
         verbose_name_plural = _("service types")
@@ -42,6 +47,9 @@ class Service(ReferenceItem):
         ServiceType, verbose_name=_("service type"), on_delete=models.PROTECT, related_name="services"
     )
 
+    def __str__(self) -> str:
+        return self.name
+
     class Meta(ReferenceItem.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
@@ -49,6 +57,9 @@ class Service(ReferenceItem):
 
 class Profession(ReferenceItem):
     """A specialist's profession (speech therapist, psychologist, rehabilitation doctor …)."""
+
+    def __str__(self) -> str:
+        return self.name
 
     class Meta(ReferenceItem.Meta):
         verbose_name = _("profession")

@@ -26,7 +26,9 @@ def diagnosis_list(*, query: str | None = None, active_only: bool = True) -> Que
     items = Diagnosis.objects.all()
     if query:
         items = items.filter(
-            Q(code__istartswith=query) | Q(name_kk__icontains=query) | Q(name_ru__icontains=query)
+            Q(code__istartswith=query)
+            | Q(name_kk__icontains=query)
+            | Q(name_ru__icontains=query)
             | Q(name_en__icontains=query)
         )
     return items.filter(is_active=True) if active_only else items

@@ -48,9 +48,13 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(actor=request.user, action=AuditAction.DELETE, obj=obj, changes={
-                name: [value, None] for name, value in snapshot(obj).items()
-            }, note="admin")
+            audit_record(
+                actor=request.user,
+                action=AuditAction.DELETE,
+                obj=obj,
+                changes={name: [value, None] for name, value in snapshot(obj).items()},
+                note="admin",
+            )
             super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):

@@ -6,7 +6,6 @@ import uuid
 from typing import Any
 
 from django.http import Http404
-
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
@@ -62,12 +61,16 @@ class TirekViewSet(viewsets.GenericViewSet):
 
     def parse(self, *, instance=None, partial: bool = False, serializer=None) -> dict[str, Any]:
         serializer_class = serializer or self.input_serializer
-        parser = serializer_class(instance, data=self.request.data, partial=partial, context=self.get_serializer_context())
+        parser = serializer_class(
+            instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
+        )
         parser.is_valid(raise_exception=True)
         return dict(parser.validated_data)
 
     def render(self, instance, *, status_code: int = status.HTTP_200_OK) -> Response:
-        return Response(self.output_serializer(instance, context=self.get_serializer_context()).data, status=status_code)
+        return Response(
+            self.output_serializer(instance, context=self.get_serializer_context()).data, status=status_code
+        )
 
     def render_list(self, queryset) -> Response:
         page = self.paginate_queryset(queryset)

@@ -69,7 +69,9 @@ def env_list(name: str, default: list[str], *, environ: Mapping[str, str] | None
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-def env_choice(name: str, default: str, choices: tuple[str, ...], *, environ: Mapping[str, str] | None = None) -> str:
+def env_choice(
+    name: str, default: str, choices: tuple[str, ...], *, environ: Mapping[str, str] | None = None
+) -> str:
     value = _raw(name, environ)
     if value is None:
         return default
@@ -85,7 +87,9 @@ def env_timezone(name: str, default: str, *, environ: Mapping[str, str] | None =
     try:
         ZoneInfo(value)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ImproperlyConfigured(f"{name} must be an IANA time zone such as Asia/Almaty; got {value!r}.") from None
+        raise ImproperlyConfigured(
+            f"{name} must be an IANA time zone such as Asia/Almaty; got {value!r}."
+        ) from None
     return value
 
 

@@ -21,7 +21,9 @@ class NotAllowed(DjangoPermissionDenied):
 def validation_fields(error: DjangoValidationError) -> dict[str, list[str]]:
     """Field messages of a Django ValidationError, with non-field errors under "__all__"."""
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()}
+        return {
+            field: [str(m) for e in errors for m in e.messages] for field, errors in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}
 
 

@@ -29,3 +29,30 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             _client_address.reset(token)
+
+
+class LanguageMiddleware:
+    """Kazakh first: the language is the one the user chose (cookie), else Kazakh.
+
+    Browsers in Kazakhstan often announce English or Russian whatever their user reads, so the web UI ignores
+    Accept-Language; API clients may still ask for a language with it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+
+        available = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in available and request.path.startswith("/api/"):
+            language = translation.get_language_from_request(request)
+        if language not in available:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Vary", "Cookie")
+        return response

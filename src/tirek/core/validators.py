@@ -13,7 +13,9 @@ def validate_bin(value: str) -> None:
     if len(value) != 12 or not value.isdigit():
         raise ValidationError(_("A BIN has exactly 12 digits."), code="bin_format")
     if not is_valid_number(value):
-        raise ValidationError(_("This BIN's check digit is wrong: please check the number."), code="bin_checksum")
+        raise ValidationError(
+            _("This BIN's check digit is wrong: please check the number."), code="bin_checksum"
+        )
 
 
 def validate_iin(value: str) -> None:
@@ -21,4 +23,6 @@ def validate_iin(value: str) -> None:
     if len(value) != 12 or not value.isdigit():
         raise ValidationError(_("An IIN has exactly 12 digits."), code="iin_format")
     if not is_valid_number(value):
-        raise ValidationError(_("This IIN's check digit is wrong: please check the number."), code="iin_checksum")
+        raise ValidationError(
+            _("This IIN's check digit is wrong: please check the number."), code="iin_checksum"
+        )

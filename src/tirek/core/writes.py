@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
@@ -37,7 +39,7 @@ def update_audited(
     allowed = set(fields)
     unknown = set(data) - allowed
     if unknown:
-        raise ValueError(f"fields not editable here: {sorted(unknown)}")
+        raise ValidationError({name: _("You cannot change this field.") for name in sorted(unknown)})
     before = snapshot(instance)
     for name, value in data.items():
         setattr(instance, name, value)
@@ -47,6 +49,10 @@ def update_audited(
         with transaction.atomic():
             instance.save()
             audit_record(
-                actor=actor, action=AuditAction.UPDATE, obj=instance, organisation=organisation, changes=changes
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=instance,
+                organisation=organisation,
+                changes=changes,
             )
     return instance

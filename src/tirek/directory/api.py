@@ -34,20 +34,48 @@ class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = [
-            "id", "name", "name_kk", "name_ru", "name_en", "kind", "region", "parent", "bin", "address",
-            "phone", "email", "website", "capacity", "is_active", "created_at", "updated_at",
+            "id",
+            "name",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "kind",
+            "region",
+            "parent",
+            "bin",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "capacity",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
 
 
 class OrganisationInputSerializer(InputSerializer):
     region = serializers.SlugRelatedField(slug_field="kato", queryset=Region.objects.all())
-    parent = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False, allow_null=True)
+    parent = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Organisation
         fields = [
-            "name_kk", "name_ru", "name_en", "kind", "region", "parent", "bin", "address", "phone", "email",
-            "website", "capacity", "is_active",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "kind",
+            "region",
+            "parent",
+            "bin",
+            "address",
+            "phone",
+            "email",
+            "website",
+            "capacity",
+            "is_active",
         ]
 
 
@@ -58,8 +86,20 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = [
-            "id", "organisation", "name", "name_kk", "name_ru", "name_en", "kind", "min_age_months",
-            "max_age_months", "yearly_capacity", "yearly_target", "is_active", "created_at", "updated_at",
+            "id",
+            "organisation",
+            "name",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "kind",
+            "min_age_months",
+            "max_age_months",
+            "yearly_capacity",
+            "yearly_target",
+            "is_active",
+            "created_at",
+            "updated_at",
         ]
 
 
@@ -71,8 +111,16 @@ class ProgrammeInputSerializer(InputSerializer):
     class Meta:
         model = Programme
         fields = [
-            "organisation", "name_kk", "name_ru", "name_en", "kind", "min_age_months", "max_age_months",
-            "yearly_capacity", "yearly_target", "is_active",
+            "organisation",
+            "name_kk",
+            "name_ru",
+            "name_en",
+            "kind",
+            "min_age_months",
+            "max_age_months",
+            "yearly_capacity",
+            "yearly_target",
+            "is_active",
         ]
 
 
@@ -131,16 +179,22 @@ class OrganisationViewSet(TirekViewSet):
     def retrieve(self, request, pk=None):
         return self.render(organisation_get(user=request.user, pk=pk))
 
-    @extend_schema(request=OrganisationInputSerializer, responses={201: OrganisationSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=OrganisationInputSerializer, responses={201: OrganisationSerializer, **ERROR_RESPONSES}
+    )
     def create(self, request):
         organisation = services.organisation_create(actor=request.user, **self.parse())
         return self.render(organisation, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=OrganisationInputSerializer, responses={200: OrganisationSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=OrganisationInputSerializer, responses={200: OrganisationSerializer, **ERROR_RESPONSES}
+    )
     def partial_update(self, request, pk=None):
         organisation = organisation_get(user=request.user, pk=pk)
         data = self.parse(instance=organisation, partial=True)
-        return self.render(services.organisation_update(actor=request.user, organisation=organisation, **data))
+        return self.render(
+            services.organisation_update(actor=request.user, organisation=organisation, **data)
+        )
 
 
 class ProgrammeViewSet(TirekViewSet):

@@ -32,4 +32,6 @@ class ProgrammeForm(StyledModelForm):
 class OrganisationFilterForm(StyledForm):
     q = forms.CharField(label=_("Search"), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("All types")), *OrganisationKind.choices], required=False)
+    kind = forms.ChoiceField(
+        label=_("Type"), choices=[("", _("All types")), *OrganisationKind.choices], required=False
+    )

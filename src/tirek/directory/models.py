@@ -26,6 +26,9 @@ class Region(MultilingualName, models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
+    def __str__(self) -> str:
+        return self.name
+
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -70,6 +73,9 @@ class Organisation(MultilingualName, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = OrganisationQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
 
     class Meta:
         verbose_name = _("organisation")
@@ -119,6 +125,9 @@ class Programme(MultilingualName, models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = ProgrammeQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return self.name
 
     class Meta:
         verbose_name = _("programme")

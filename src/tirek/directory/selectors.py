@@ -24,7 +24,9 @@ def organisation_list(
         organisations = organisations.filter(kind=kind)
     if query:
         organisations = organisations.filter(
-            Q(name_kk__icontains=query) | Q(name_ru__icontains=query) | Q(name_en__icontains=query)
+            Q(name_kk__icontains=query)
+            | Q(name_ru__icontains=query)
+            | Q(name_en__icontains=query)
             | Q(bin=query)
         )
     return organisations

@@ -9,14 +9,32 @@ from tirek.core.writes import create_audited, update_audited
 from tirek.directory.models import Organisation, Programme
 
 ORGANISATION_FIELDS = (
-    "name_kk", "name_ru", "name_en", "kind", "region", "parent", "bin", "address", "phone", "email",
-    "website", "capacity", "is_active",
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "kind",
+    "region",
+    "parent",
+    "bin",
+    "address",
+    "phone",
+    "email",
+    "website",
+    "capacity",
+    "is_active",
 )
 # What a manager may change about their own organisation; the rest is the administrators' register.
 ORGANISATION_FIELDS_FOR_MANAGERS = ("address", "phone", "email", "website", "capacity")
 PROGRAMME_FIELDS = (
-    "name_kk", "name_ru", "name_en", "kind", "min_age_months", "max_age_months", "yearly_capacity",
-    "yearly_target", "is_active",
+    "name_kk",
+    "name_ru",
+    "name_en",
+    "kind",
+    "min_age_months",
+    "max_age_months",
+    "yearly_capacity",
+    "yearly_target",
+    "is_active",
 )
 
 
@@ -43,5 +61,9 @@ def programme_create(*, actor, organisation: Organisation, **fields: Any) -> Pro
 def programme_update(*, actor, programme: Programme, **fields: Any) -> Programme:
     require(actor, "directory.manage_programmes", programme.organisation_id)
     return update_audited(
-        actor=actor, instance=programme, data=fields, fields=PROGRAMME_FIELDS, organisation=programme.organisation_id
+        actor=actor,
+        instance=programme,
+        data=fields,
+        fields=PROGRAMME_FIELDS,
+        organisation=programme.organisation_id,
     )

@@ -58,7 +58,11 @@ def organisation_create(request):
     return render(
         request,
         "web/form.html",
-        {"form": form, "title": _("Register an organisation"), "cancel_url": reverse("directory:organisation_list")},
+        {
+            "form": form,
+            "title": _("Register an organisation"),
+            "cancel_url": reverse("directory:organisation_list"),
+        },
     )
 
 
@@ -99,7 +103,8 @@ def programme_index(request):
             "programmes": programmes,
             "organisation": organisation,
             "national": national,
-            "can_add": organisation is not None and can(request.user, "directory.manage_programmes", organisation),
+            "can_add": organisation is not None
+            and can(request.user, "directory.manage_programmes", organisation),
         },
     )
 

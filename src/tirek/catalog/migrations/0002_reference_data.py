@@ -42,7 +42,13 @@ SERVICES = [
         "Консультация врача-реабилитолога",
         "Rehabilitation doctor consultation",
     ),
-    ("neurologist_consultation", "medical", "Невролог кеңесі", "Консультация невролога", "Neurologist consultation"),
+    (
+        "neurologist_consultation",
+        "medical",
+        "Невролог кеңесі",
+        "Консультация невролога",
+        "Neurologist consultation",
+    ),
     (
         "paediatrician_consultation",
         "medical",
@@ -65,8 +71,20 @@ SERVICES = [
         "Занятие по эрготерапии",
         "Occupational therapy session",
     ),
-    ("audiological_screening", "medical", "Аудиологиялық скрининг", "Аудиологический скрининг", "Audiological screening"),
-    ("eeg", "medical", "Электроэнцефалография (ЭЭГ)", "Электроэнцефалография (ЭЭГ)", "Electroencephalography (EEG)"),
+    (
+        "audiological_screening",
+        "medical",
+        "Аудиологиялық скрининг",
+        "Аудиологический скрининг",
+        "Audiological screening",
+    ),
+    (
+        "eeg",
+        "medical",
+        "Электроэнцефалография (ЭЭГ)",
+        "Электроэнцефалография (ЭЭГ)",
+        "Electroencephalography (EEG)",
+    ),
     # social-psychological
     (
         "psychological_consultation",
@@ -89,7 +107,13 @@ SERVICES = [
         "Психологическая диагностика",
         "Psychological assessment",
     ),
-    ("group_consultation", "psychological", "Топтық кеңес беру", "Групповая консультация", "Group consultation"),
+    (
+        "group_consultation",
+        "psychological",
+        "Топтық кеңес беру",
+        "Групповая консультация",
+        "Group consultation",
+    ),
     (
         "helpline_consultation",
         "psychological",
@@ -105,7 +129,13 @@ SERVICES = [
         "Family reunification support",
     ),
     # social-pedagogical
-    ("speech_therapy_session", "pedagogical", "Логопедтік сабақ", "Логопедическое занятие", "Speech-therapy session"),
+    (
+        "speech_therapy_session",
+        "pedagogical",
+        "Логопедтік сабақ",
+        "Логопедическое занятие",
+        "Speech-therapy session",
+    ),
     (
         "defectology_session",
         "pedagogical",
@@ -156,9 +186,21 @@ SERVICES = [
         "Консультация по трудоустройству",
         "Employment counselling",
     ),
-    ("job_placement_support", "labour", "Жұмысқа орналасуға жәрдемдесу", "Содействие в трудоустройстве", "Job placement support"),
+    (
+        "job_placement_support",
+        "labour",
+        "Жұмысқа орналасуға жәрдемдесу",
+        "Содействие в трудоустройстве",
+        "Job placement support",
+    ),
     ("vocational_training", "labour", "Кәсіптік оқыту", "Профессиональное обучение", "Vocational training"),
-    ("work_skills_training", "labour", "Еңбек дағдыларына үйрету", "Обучение трудовым навыкам", "Work skills training"),
+    (
+        "work_skills_training",
+        "labour",
+        "Еңбек дағдыларына үйрету",
+        "Обучение трудовым навыкам",
+        "Work skills training",
+    ),
     # social-cultural
     (
         "cultural_leisure_event",
@@ -167,9 +209,21 @@ SERVICES = [
         "Культурно-досуговое мероприятие",
         "Cultural and leisure event",
     ),
-    ("adaptive_sports_session", "cultural", "Бейімделген спорт сабағы", "Занятие адаптивным спортом", "Adaptive sports session"),
+    (
+        "adaptive_sports_session",
+        "cultural",
+        "Бейімделген спорт сабағы",
+        "Занятие адаптивным спортом",
+        "Adaptive sports session",
+    ),
     # social-economic
-    ("housing_assistance", "economic", "Тұрғын үй табуға көмек", "Содействие в поиске жилья", "Help finding housing"),
+    (
+        "housing_assistance",
+        "economic",
+        "Тұрғын үй табуға көмек",
+        "Содействие в поиске жилья",
+        "Help finding housing",
+    ),
     ("cash_aid", "economic", "Ақшалай көмек", "Денежная помощь", "Cash aid"),
     (
         "benefits_assistance",
@@ -180,7 +234,13 @@ SERVICES = [
     ),
     # social-legal
     ("legal_consultation", "legal", "Заңгерлік кеңес", "Юридическая консультация", "Legal consultation"),
-    ("document_assistance", "legal", "Құжаттарды ресімдеуге көмек", "Помощь в оформлении документов", "Help with documents"),
+    (
+        "document_assistance",
+        "legal",
+        "Құжаттарды ресімдеуге көмек",
+        "Помощь в оформлении документов",
+        "Help with documents",
+    ),
     (
         "legal_representation",
         "legal",
@@ -198,7 +258,12 @@ PROFESSIONS = [
     ("rehabilitation_doctor", "Оңалту дәрігері", "Врач-реабилитолог", "Rehabilitation doctor"),
     ("neurologist", "Невролог", "Невролог", "Neurologist"),
     ("paediatrician", "Педиатр", "Педиатр", "Paediatrician"),
-    ("physiotherapy_instructor", "ЕДШ нұсқаушысы", "Инструктор ЛФК", "Physiotherapy (exercise therapy) instructor"),
+    (
+        "physiotherapy_instructor",
+        "ЕДШ нұсқаушысы",
+        "Инструктор ЛФК",
+        "Physiotherapy (exercise therapy) instructor",
+    ),
     ("occupational_therapist", "Эрготерапевт", "Эрготерапевт", "Occupational therapist"),
     ("massage_therapist", "Массажист", "Массажист", "Massage therapist"),
     ("audiologist", "Сурдолог-аудиолог", "Сурдолог-аудиолог", "Audiologist"),
@@ -207,7 +272,12 @@ PROFESSIONS = [
     ("lawyer", "Заңгер", "Юрист", "Lawyer"),
     ("teacher", "Педагог", "Педагог", "Teacher"),
     ("hotline_operator", "Сенім телефонының операторы", "Оператор телефона доверия", "Helpline operator"),
-    ("case_coordinator", "Жағдай үйлестірушісі (кейс-менеджер)", "Координатор случая (кейс-менеджер)", "Case coordinator"),
+    (
+        "case_coordinator",
+        "Жағдай үйлестірушісі (кейс-менеджер)",
+        "Координатор случая (кейс-менеджер)",
+        "Case coordinator",
+    ),
     ("other", "Басқа", "Другое", "Other"),
 ]
 
@@ -345,7 +415,12 @@ DIAGNOSES = [
         "Дискинетический церебральный паралич",
         "Dyskinetic cerebral palsy",
     ),
-    ("G80.4", "Атаксиялық церебралды сал ауруы", "Атаксический церебральный паралич", "Ataxic cerebral palsy"),
+    (
+        "G80.4",
+        "Атаксиялық церебралды сал ауруы",
+        "Атаксический церебральный паралич",
+        "Ataxic cerebral palsy",
+    ),
     (
         "G80.9",
         "Церебралды сал ауруы, нақтыланбаған",
@@ -379,11 +454,31 @@ DIAGNOSES = [
         "Потеря слуха неуточненная",
         "Hearing loss, unspecified",
     ),
-    ("F70", "Жеңіл дәрежелі ақыл-ой кемістігі", "Умственная отсталость легкой степени", "Mild mental retardation"),
-    ("F71", "Орташа дәрежелі ақыл-ой кемістігі", "Умственная отсталость умеренная", "Moderate mental retardation"),
+    (
+        "F70",
+        "Жеңіл дәрежелі ақыл-ой кемістігі",
+        "Умственная отсталость легкой степени",
+        "Mild mental retardation",
+    ),
+    (
+        "F71",
+        "Орташа дәрежелі ақыл-ой кемістігі",
+        "Умственная отсталость умеренная",
+        "Moderate mental retardation",
+    ),
     ("F72", "Ауыр дәрежелі ақыл-ой кемістігі", "Умственная отсталость тяжелая", "Severe mental retardation"),
-    ("F73", "Терең дәрежелі ақыл-ой кемістігі", "Умственная отсталость глубокая", "Profound mental retardation"),
-    ("F79", "Ақыл-ой кемістігі, нақтыланбаған", "Умственная отсталость неуточненная", "Unspecified mental retardation"),
+    (
+        "F73",
+        "Терең дәрежелі ақыл-ой кемістігі",
+        "Умственная отсталость глубокая",
+        "Profound mental retardation",
+    ),
+    (
+        "F79",
+        "Ақыл-ой кемістігі, нақтыланбаған",
+        "Умственная отсталость неуточненная",
+        "Unspecified mental retardation",
+    ),
     (
         "F80",
         "Сөйлеу мен тіл дамуының арнайы бұзылыстары",
@@ -396,7 +491,12 @@ DIAGNOSES = [
         "Расстройство экспрессивной речи",
         "Expressive language disorder",
     ),
-    ("F80.2", "Рецептивті сөйлеудің бұзылысы", "Расстройство рецептивной речи", "Receptive language disorder"),
+    (
+        "F80.2",
+        "Рецептивті сөйлеудің бұзылысы",
+        "Расстройство рецептивной речи",
+        "Receptive language disorder",
+    ),
     (
         "F82",
         "Қимыл-қозғалыс функциясы дамуының арнайы бұзылыстары",
@@ -511,18 +611,21 @@ def load_reference_data(apps, schema_editor):
 def unload_reference_data(apps, schema_editor):
     db = schema_editor.connection.alias
     # Services first: they hold a protected foreign key to their service type.
-    apps.get_model("catalog", "Service").objects.using(db).filter(code__in=[row[0] for row in SERVICES]).delete()
+    apps.get_model("catalog", "Service").objects.using(db).filter(
+        code__in=[row[0] for row in SERVICES]
+    ).delete()
     apps.get_model("catalog", "ServiceType").objects.using(db).filter(
         code__in=[row[0] for row in SERVICE_TYPES]
     ).delete()
     apps.get_model("catalog", "Profession").objects.using(db).filter(
         code__in=[row[0] for row in PROFESSIONS]
     ).delete()
-    apps.get_model("catalog", "Diagnosis").objects.using(db).filter(code__in=[row[0] for row in DIAGNOSES]).delete()
+    apps.get_model("catalog", "Diagnosis").objects.using(db).filter(
+        code__in=[row[0] for row in DIAGNOSES]
+    ).delete()
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("catalog", "0001_initial"),
     ]

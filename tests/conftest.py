@@ -1,0 +1,126 @@
+"""The fixed cast of DESIGN.md §4: two organisations in two regions, a specialist, a coordinator and a manager
+in each, an analyst, an administrator, and an outsider with no membership."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from tirek.accounts.models import Membership, User
+from tirek.catalog.models import Profession
+from tirek.directory.models import Organisation, Programme, Region
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Cast:
+    almaty: Organisation
+    shymkent: Organisation
+    ministry: Organisation
+    programme_a: Programme
+    programme_b: Programme
+    specialist_a: User
+    coordinator_a: User
+    manager_a: User
+    specialist_b: User
+    coordinator_b: User
+    manager_b: User
+    analyst: User
+    admin: User
+    outsider: User
+
+    def client(self, user: User | None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+
+def region(kato: str, kk: str, ru: str, en: str) -> Region:
+    # get_or_create: transactional (browser) tests flush what the data migrations loaded.
+    return Region.objects.get_or_create(kato=kato, defaults={"name_kk": kk, "name_ru": ru, "name_en": en})[0]
+
+
+def member(
+    username: str, organisation: Organisation, role: str, profession: Profession | None = None
+) -> User:
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, first_name=username.title(), active_organisation=organisation
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role, profession=profession)
+    return user
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    almaty_city = region("750000000", "Алматы қаласы", "город Алматы", "Almaty city")
+    shymkent_city = region("790000000", "Шымкент қаласы", "город Шымкент", "Shymkent city")
+    astana_city = region("710000000", "Астана қаласы", "город Астана", "Astana city")
+    speech = Profession.objects.get_or_create(
+        code="speech_therapist",
+        defaults={"name_kk": "Логопед", "name_ru": "Логопед", "name_en": "Speech therapist"},
+    )[0]
+    almaty = Organisation.objects.create(
+        name_kk="«Кеңес» орталығы",
+        name_ru="Центр «Кеңес»",
+        name_en="Kenes centre",
+        kind="early_intervention",
+        region=almaty_city,
+        bin="791028302728",
+    )
+    shymkent = Organisation.objects.create(
+        name_kk="«Қамқорлық» бөлімі",
+        name_ru="Отделение «Қамқорлық»",
+        name_en="Kamkorlyk unit",
+        kind="early_intervention",
+        region=shymkent_city,
+    )
+    ministry = Organisation.objects.create(
+        name_kk="Министрлік",
+        name_ru="Министерство",
+        name_en="Ministry",
+        kind="state_body",
+        region=astana_city,
+    )
+    programme_a = Programme.objects.create(
+        organisation=almaty,
+        name_kk="Ерте араласу",
+        name_ru="Ранняя помощь",
+        kind="early_intervention",
+        min_age_months=0,
+        max_age_months=36,
+        yearly_capacity=140,
+    )
+    programme_b = Programme.objects.create(
+        organisation=shymkent,
+        name_kk="Ерте араласу Шымкент",
+        name_ru="Ранняя помощь Шымкент",
+        kind="early_intervention",
+        min_age_months=3,
+        max_age_months=36,
+        yearly_capacity=600,
+    )
+    return Cast(
+        almaty=almaty,
+        shymkent=shymkent,
+        ministry=ministry,
+        programme_a=programme_a,
+        programme_b=programme_b,
+        specialist_a=member("alice", almaty, "specialist", speech),
+        coordinator_a=member("aigerim", almaty, "coordinator"),
+        manager_a=member("asel", almaty, "manager"),
+        specialist_b=member("bolat", shymkent, "specialist", speech),
+        coordinator_b=member("bakyt", shymkent, "coordinator"),
+        manager_b=member("bota", shymkent, "manager"),
+        analyst=member("erlan", ministry, "analyst"),
+        admin=member("gulnar", ministry, "administrator"),
+        outsider=User.objects.create_user(username="charlie", password=PASSWORD),
+    )
