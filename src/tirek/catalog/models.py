@@ -32,12 +32,12 @@ class ReferenceItem(MultilingualName, models.Model):
 class ServiceType(ReferenceItem):
     """One of the special social service types of the Social Code (household, medical, psychological …)."""
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("service type")
         verbose_name_plural = _("service types")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Service(ReferenceItem):
@@ -47,23 +47,23 @@ class Service(ReferenceItem):
         ServiceType, verbose_name=_("service type"), on_delete=models.PROTECT, related_name="services"
     )
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("service")
         verbose_name_plural = _("services")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Profession(ReferenceItem):
     """A specialist's profession (speech therapist, psychologist, rehabilitation doctor …)."""
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta(ReferenceItem.Meta):
         verbose_name = _("profession")
         verbose_name_plural = _("professions")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Diagnosis(ReferenceItem):

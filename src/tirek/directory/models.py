@@ -26,13 +26,13 @@ class Region(MultilingualName, models.Model):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta:
         verbose_name = _("region")
         verbose_name_plural = _("regions")
         ordering = ["kato"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -74,9 +74,6 @@ class Organisation(MultilingualName, models.Model):
 
     objects = OrganisationQuerySet.as_manager()
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -86,6 +83,9 @@ class Organisation(MultilingualName, models.Model):
                 fields=["bin"], condition=~models.Q(bin=""), name="organisation_bin_unique_when_present"
             ),
         ]
+
+    def __str__(self) -> str:
+        return self.name
 
     def clean(self) -> None:
         ancestor, seen = self.parent, {self.pk}
@@ -126,13 +126,13 @@ class Programme(MultilingualName, models.Model):
 
     objects = ProgrammeQuerySet.as_manager()
 
-    def __str__(self) -> str:
-        return self.name
-
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         ordering = ["organisation__name_kk", "name_kk"]
+
+    def __str__(self) -> str:
+        return self.name
 
     def clean(self) -> None:
         if (
