@@ -93,7 +93,6 @@ TEMPLATES = [
 
 DATABASES = {"default": env_database("TIREK_DATABASE_URL", f"sqlite:///{DATA_DIR / 'tirek.sqlite3'}")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -155,7 +154,7 @@ CSRF_COOKIE_NAME = "tirek_csrftoken"
 SECURE_SSL_REDIRECT = env_bool("TIREK_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("TIREK_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = False
+SECURE_HSTS_PRELOAD = env_bool("TIREK_HSTS_PRELOAD", False)
 if env_bool("TIREK_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    CREATE = "create", _("Create")
-    UPDATE = "update", _("Update")
-    DELETE = "delete", _("Delete")
-    VIEW = "view", _("View")
-    EXPORT = "export", _("Export")
-    LOGIN = "login", _("Sign-in")
-    LOGIN_FAILED = "login_failed", _("Failed sign-in")
-    LOGOUT = "logout", _("Sign-out")
-    PERMISSION_DENIED = "permission_denied", _("Permission denied")
+    CREATE = "create", pgettext_lazy("audit action", "Create")
+    UPDATE = "update", pgettext_lazy("audit action", "Update")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
+    VIEW = "view", pgettext_lazy("audit action", "View")
+    EXPORT = "export", pgettext_lazy("audit action", "Export")
+    LOGIN = "login", pgettext_lazy("audit action", "Sign-in")
+    LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
+    LOGOUT = "logout", pgettext_lazy("audit action", "Sign-out")
+    PERMISSION_DENIED = "permission_denied", pgettext_lazy("audit action", "Permission denied")

@@ -10,6 +10,8 @@ from tirek.directory.services import ORGANISATION_FIELDS, ORGANISATION_FIELDS_FO
 
 
 class OrganisationForm(StyledModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = list(ORGANISATION_FIELDS)
@@ -17,6 +19,8 @@ class OrganisationForm(StyledModelForm):
 
 class OrganisationContactsForm(StyledModelForm):
     """What a manager may change about their own organisation."""
+
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation
