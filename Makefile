@@ -53,7 +53,7 @@ $(VENDOR)/.done: package.json package-lock.json
 	touch $@
 
 messages: venv
-	cd src/tirek && ../../$(TIREK) compilemessages --ignore=.venv -v 0
+	cd src/tirek && $(TEST_ENV) ../../$(TIREK) compilemessages -v 0
 
 migrate: venv
 	mkdir -p var

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
+from django.template.loader import render_to_string
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
 from tirek.accounts.choices import Role
@@ -70,18 +75,23 @@ def staff_add(
             organisation=organisation,
         )
     if created and send_invitation and email:
-        transaction.on_commit(lambda: _send_password_link(email))
+        transaction.on_commit(lambda: _send_invitation(user))
     return membership
 
 
-def _send_password_link(email: str) -> None:
-    form = PasswordResetForm({"email": email})
-    if form.is_valid():
-        form.save(
-            extra_email_context={"base_url": settings.TIREK_BASE_URL.rstrip("/")},
-            subject_template_name="registration/invitation_subject.txt",
-            email_template_name="registration/invitation_email.txt",
-        )
+def _send_invitation(user: User) -> None:
+    """E-mail a new user a link to set their first password (the password-reset link, which expires)."""
+    base = urlsplit(settings.TIREK_BASE_URL)
+    context = {
+        "user": user,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+        "protocol": base.scheme,
+        "domain": base.netloc,
+    }
+    subject = "".join(render_to_string("registration/invitation_subject.txt", context).splitlines())
+    body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(subject, body, None, [user.email])
 
 
 def membership_update(*, actor: User, membership: Membership, **fields: Any) -> Membership:
