@@ -56,7 +56,7 @@ def test_it_accepts_sqlite_and_postgresql_urls_only():
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TIREK_")}
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", "import tirek.settings as s; print(s.SESSION_COOKIE_SECURE, s.DEBUG)"],
         env={**clean, **env},
         capture_output=True,
@@ -90,7 +90,7 @@ def test_a_bad_value_stops_start_up_with_the_variables_name():
 def test_deploy_check_is_clean_apart_from_the_proxys_tls_settings():
     secret = secrets.token_urlsafe(50)
     clean = {k: v for k, v in os.environ.items() if not k.startswith("TIREK_")}
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "tirek", "check", "--deploy", "--fail-level", "WARNING"],
         env={
             **clean,
@@ -107,7 +107,7 @@ def test_deploy_check_is_clean_apart_from_the_proxys_tls_settings():
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    without_tls = subprocess.run(  # noqa: S603
+    without_tls = subprocess.run(
         [sys.executable, "-m", "tirek", "check", "--deploy"],
         env={
             **clean,
