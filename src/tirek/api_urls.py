@@ -30,7 +30,7 @@ router.register("catalog/professions", ProfessionViewSet, basename="profession")
 router.register("catalog/diagnoses", DiagnosisViewSet, basename="diagnosis")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
 
-me = MeViewSet.as_view({"get": "list", "patch": "patch"})
+me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 me_active = MeViewSet.as_view({"post": "active_organisation"})
 
 app_name = "api"

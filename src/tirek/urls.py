@@ -13,3 +13,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("tirek.api_urls", namespace="api")),
 ]
+
+handler404 = "tirek.web.views.page_not_found"
+handler500 = "tirek.web.views.server_error"

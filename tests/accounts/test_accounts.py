@@ -164,7 +164,7 @@ def test_an_api_token_is_issued_for_a_correct_password_only(cast, client):
     wrong = client.post(
         "/api/v1/auth/token/", {"username": "alice", "password": "nope"}, content_type="application/json"
     )
-    assert wrong.status_code == 400
+    assert wrong.status_code == 401
     assert wrong.json()["error"]["code"] == "invalid_credentials"
     right = client.post(
         "/api/v1/auth/token/",

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import action
@@ -27,7 +28,7 @@ class MembershipSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(source="user.full_name", read_only=True)
     organisation = serializers.UUIDField(source="organisation_id", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    profession = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    profession = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
@@ -75,7 +76,7 @@ class MembershipInputSerializer(InputSerializer):
 class OwnMembershipSerializer(serializers.ModelSerializer):
     organisation = serializers.UUIDField(source="organisation_id", read_only=True)
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
-    profession = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    profession = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Membership
@@ -129,7 +130,7 @@ class MembershipViewSet(TirekViewSet):
     queryset = Membership.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("organisation", str, description="Organisation id")],
+        parameters=[OpenApiParameter("organisation", OpenApiTypes.UUID, description="Organisation id")],
         responses=MembershipSerializer(many=True),
     )
     def list(self, request):
@@ -171,11 +172,11 @@ class MeViewSet(TirekViewSet):
     pagination_class = None
 
     @extend_schema(responses=MeSerializer)
-    def list(self, request):
+    def retrieve(self, request):
         return self.render(request.user)
 
     @extend_schema(request=ProfileInputSerializer, responses={200: MeSerializer, **ERROR_RESPONSES})
-    def patch(self, request):
+    def partial_update(self, request):
         data = self.parse(instance=request.user, partial=True)
         return self.render(services.user_update_profile(actor=request.user, **data))
 
@@ -203,13 +204,16 @@ class TokenView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
 
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer, 400: ErrorSerializer})
+    @extend_schema(
+        request=TokenRequestSerializer,
+        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+    )
     def post(self, request):
         parser = TokenRequestSerializer(data=request.data)
         parser.is_valid(raise_exception=True)
         user = authenticate(request, **parser.validated_data)
         if user is None:
             return Response(
-                error_body("invalid_credentials", str(_("The login or password is wrong."))), status=400
+                error_body("invalid_credentials", str(_("The login or password is wrong."))), status=401
             )
         return Response({"token": services.user_token_issue(actor=user).key})

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
 
-from tirek.audit.forms import AuditFilterForm
+from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
 from tirek.audit.selectors import audit_event_list
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet
@@ -34,6 +34,16 @@ class AuditEventSerializer(serializers.ModelSerializer):
         ]
 
 
+class AuditFilterSerializer(serializers.Serializer):
+    actor = serializers.UUIDField(required=False)
+    organisation = serializers.UUIDField(required=False)
+    action = serializers.ChoiceField(choices=AuditAction.choices, required=False)
+    object_type = serializers.CharField(required=False)
+    subject_person = serializers.UUIDField(required=False)
+    date_from = serializers.DateField(required=False)
+    date_to = serializers.DateField(required=False)
+
+
 class AuditEventViewSet(TirekViewSet):
     """The audit trail, read-only, for the roles allowed to read it."""
 
@@ -42,26 +52,25 @@ class AuditEventViewSet(TirekViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("actor", str),
-            OpenApiParameter("organisation", str),
-            OpenApiParameter("action", str),
+            OpenApiParameter("actor", OpenApiTypes.UUID),
+            OpenApiParameter("organisation", OpenApiTypes.UUID),
+            OpenApiParameter("action", str, enum=AuditAction.values),
             OpenApiParameter("object_type", str),
-            OpenApiParameter("subject_person", str),
-            OpenApiParameter("date_from", str, description="YYYY-MM-DD"),
-            OpenApiParameter("date_to", str, description="YYYY-MM-DD"),
+            OpenApiParameter("subject_person", OpenApiTypes.UUID),
+            OpenApiParameter("date_from", OpenApiTypes.DATE),
+            OpenApiParameter("date_to", OpenApiTypes.DATE),
         ],
         responses={200: AuditEventSerializer(many=True), **ERROR_RESPONSES},
     )
     def list(self, request):
         require(request.user, "audit.view")
-        filters = AuditFilterForm(request.query_params)
-        if not filters.is_valid():
-            raise ValidationError(filters.errors)
-        criteria = filters.cleaned_data
+        filters = AuditFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        criteria = filters.validated_data
         events = audit_event_list(
             user=request.user,
-            actor_id=getattr(criteria.get("actor"), "pk", None),
-            organisation_id=getattr(criteria.get("organisation"), "pk", None),
+            actor_id=criteria.get("actor"),
+            organisation_id=criteria.get("organisation"),
             action=criteria.get("action") or None,
             object_type=criteria.get("object_type") or None,
             subject_person_id=criteria.get("subject_person"),

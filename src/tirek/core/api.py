@@ -79,3 +79,42 @@ class TirekViewSet(viewsets.GenericViewSet):
             return Response(data)
         data = self.output_serializer(page, many=True, context=self.get_serializer_context()).data
         return self.get_paginated_response(data)
+
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {
+                    "type": "object",
+                    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                },
+            },
+            "required": ["code", "message", "fields"],
+        }
+    },
+    "required": ["error"],
+}
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input, field by field.",
+    "401": "Not signed in.",
+    "403": "The user's role does not allow this.",
+    "404": "Not found, or not visible to this user.",
+}
+
+
+def document_error_responses(result, generator, request, public):
+    """drf-spectacular hook: every operation may answer 400/401/403/404 in the one error shape."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Error", _ERROR_SCHEMA)
+    reference = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            responses = operation.setdefault("responses", {})
+            for status_code, description in _ERROR_DESCRIPTIONS.items():
+                responses.setdefault(status_code, {"description": description, "content": reference})
+    return result

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.pagination import CursorPagination
@@ -29,7 +30,7 @@ class RegionSerializer(serializers.ModelSerializer):
 class OrganisationSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
-    parent = serializers.PrimaryKeyRelatedField(read_only=True)
+    parent = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -134,6 +135,7 @@ class RegionViewSet(TirekViewSet):
     queryset = Region.objects.none()
     pagination_class = None
     lookup_field = "kato"
+    lookup_value_regex = r"\d{9}"
 
     @extend_schema(responses=RegionSerializer(many=True))
     def list(self, request):
@@ -155,7 +157,7 @@ class OrganisationViewSet(TirekViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("region", str, description="KATO code"),
+            OpenApiParameter("region", str, description="KATO code", pattern=r"^\d{9}$"),
             OpenApiParameter("kind", str, enum=OrganisationKind.values),
             OpenApiParameter("q", str, description="Part of a name, or a BIN"),
         ],
@@ -203,7 +205,7 @@ class ProgrammeViewSet(TirekViewSet):
     queryset = Programme.objects.none()
 
     @extend_schema(
-        parameters=[OpenApiParameter("organisation", str, description="Organisation id")],
+        parameters=[OpenApiParameter("organisation", OpenApiTypes.UUID, description="Organisation id")],
         responses=ProgrammeSerializer(many=True),
     )
     def list(self, request):
