@@ -54,6 +54,12 @@ def member(
     return user
 
 
+@pytest.fixture
+def password() -> str:
+    """Every cast member's password."""
+    return PASSWORD
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
