@@ -14,7 +14,7 @@ TEST_ENV := TIREK_DEBUG=0 TIREK_SECRET_KEY=tirek-test-key-not-for-production-012
 PG_URL := postgres://tirek:tirek@127.0.0.1:5432/tirek
 XDIST := -n 2 --dist loadfile
 
-.PHONY: setup system-packages venv static messages migrate collectstatic demo test test-sqlite test-postgres test-browser \
+.PHONY: setup system-packages venv static messages migrate collectstatic demo test check-migrations test-sqlite test-postgres test-browser \
         check-catalogues lint fmt messages-update bench clean
 
 setup: system-packages venv static messages migrate collectstatic
@@ -67,19 +67,22 @@ demo: setup
 	TIREK_DEBUG=1 $(TIREK) demo
 	TIREK_DEBUG=1 $(TIREK) runserver 127.0.0.1:8000
 
-# The whole suite: lint, migrations, catalogues, SQLite, PostgreSQL and the browser.
-test: setup
-	$(MAKE) --no-print-directory lint check-catalogues
-	$(TEST_ENV) $(TIREK) makemigrations --check --dry-run -v 1
-	$(MAKE) --no-print-directory test-sqlite test-postgres test-browser
-	echo "All suites passed: SQLite, PostgreSQL, browser."
+# The whole suite: lint, catalogues, migrations, SQLite, PostgreSQL and the browser; it ends with pytest's
+# summary line of the browser run and stops at the first failing step.
+test: setup lint check-catalogues check-migrations test-sqlite test-postgres test-browser
 
+check-migrations: venv
+	$(TEST_ENV) $(TIREK) makemigrations --check --dry-run -v 1
+
+# Each database: the suite in parallel, then the few tests that empty the database, alone.
 test-sqlite: setup
-	$(TEST_ENV) $(VENV)/bin/pytest $(XDIST) -m "not browser" -q
+	$(TEST_ENV) $(VENV)/bin/pytest $(XDIST) -m "not browser and not serial" -q
+	$(TEST_ENV) $(VENV)/bin/pytest -m "serial" -q
 
 test-postgres: setup
 	scripts/postgres-up
-	$(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(XDIST) -m "not browser" -q
+	$(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest $(XDIST) -m "not browser and not serial" -q
+	$(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -m "serial" -q
 
 test-browser: setup
 	$(TEST_ENV) $(VENV)/bin/pytest -m browser -q

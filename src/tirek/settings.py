@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tirek.core.middleware.ClientAddressMiddleware",
+    "tirek.core.middleware.RejectNulMiddleware",
 ]
 
 ROOT_URLCONF = "tirek.urls"

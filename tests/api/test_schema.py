@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from rest_framework.authtoken.models import Token
@@ -42,7 +44,15 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client, db):
 @pytest.fixture
 def api_schema(db, settings):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
-    return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    # Schemathesis calls the WSGI application directly; like Django's test client, keep the end of each
+    # request from closing the connection that holds the test's transaction.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
@@ -80,3 +90,14 @@ def test_errors_share_one_shape(cast):
         body = response.json()
         assert set(body) == {"error"}
         assert set(body["error"]) == {"code", "message", "fields"}
+
+
+def test_a_nul_character_is_refused_before_it_reaches_the_database(cast):
+    client = cast.client(cast.admin)
+    for response in (
+        client.get("/api/v1/organisations/", {"q": "a\x00b"}),
+        client.post("/api/v1/catalog/services/", {"code": "x", "service_type": "med\x00"}),
+        client.post("/api/v1/catalog/professions/", '{"code": "x\\u0000"}', content_type="application/json"),
+    ):
+        assert response.status_code == 400
+        assert response.json()["error"]["code"] == "invalid"

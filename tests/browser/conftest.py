@@ -7,11 +7,17 @@ import shutil
 
 import pytest
 
-# Playwright's sync API keeps an event loop running in the test thread; the test's own ORM calls (the cast)
-# are still synchronous and safe, so Django's guard against ORM use inside an event loop is lifted here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("TIREK_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API keeps an event loop running in the test thread; the test's own ORM calls (the
+    cast) are still synchronous and safe, so Django's guard against ORM use inside a loop is lifted for the
+    browser tests only (autouse: set before Playwright starts its loop)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    yield
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture(scope="session")
@@ -32,3 +38,9 @@ def browser_type_launch_args(browser_type_launch_args):
             "--no-first-run",
         ],
     }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # A desktop screen: the full navigation bar shows from 1400 px; narrower screens get the menu button.
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}

@@ -201,6 +201,7 @@ def test_no_name_is_empty_and_everything_is_active():
             assert item.is_active, (model.__name__, item.code)
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_reference_data_migration_is_reversible():
     before = _counts()

@@ -55,7 +55,7 @@ def test_it_accepts_sqlite_and_postgresql_urls_only():
 
 
 def _load_settings(**env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TIREK_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TIREK_", "DJANGO_"))}
     return subprocess.run(
         [sys.executable, "-c", "import tirek.settings as s; print(s.SESSION_COOKIE_SECURE, s.DEBUG)"],
         env={**clean, **env},
@@ -89,7 +89,7 @@ def test_a_bad_value_stops_start_up_with_the_variables_name():
 
 def test_deploy_check_is_clean_apart_from_the_proxys_tls_settings():
     secret = secrets.token_urlsafe(50)
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("TIREK_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TIREK_", "DJANGO_"))}
     result = subprocess.run(
         [sys.executable, "-m", "tirek", "check", "--deploy", "--fail-level", "WARNING"],
         env={

@@ -82,6 +82,7 @@ def test_no_region_name_is_empty():
     assert Region.objects.values("name_en").distinct().count() == 20
 
 
+@pytest.mark.serial
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_regions_migration_is_reversible():
     executor = MigrationExecutor(connection)

@@ -56,3 +56,42 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         response.headers.setdefault("Vary", "Cookie")
         return response
+
+
+class RejectNulMiddleware:
+    """Refuse any request that carries a NUL character in its query or body.
+
+    PostgreSQL cannot store or compare text containing NUL, so such input would otherwise fail deep inside a
+    query; no legitimate form or API call sends it. The answer is a 400 in the API's error shape.
+    """
+
+    _BODY_TYPES = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._carries_nul(request):
+            from django.http import JsonResponse
+            from django.utils.translation import gettext
+
+            from tirek.core.errors import error_body
+
+            return JsonResponse(
+                error_body("invalid", gettext("The request contains a NUL character, which is not allowed.")),
+                status=400,
+            )
+        return self.get_response(request)
+
+    def _carries_nul(self, request) -> bool:
+        from urllib.parse import unquote_to_bytes
+
+        if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
+            return True
+        if request.content_type in self._BODY_TYPES and request.method in ("POST", "PUT", "PATCH"):
+            body = request.body
+            if b"\x00" in body or b"\\u0000" in body:
+                return True
+            if request.content_type == "application/x-www-form-urlencoded" and b"%00" in body:
+                return True
+        return False
