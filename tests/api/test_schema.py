@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
@@ -41,6 +43,10 @@ def test_the_schema_and_docs_are_served_without_a_cdn(client, db):
     assert "/static/drf_spectacular_sidecar/" in docs
 
 
+# Examples per operation: a few in every run; set TIREK_FUZZ_EXAMPLES higher for a deeper search.
+FUZZ_EXAMPLES = int(os.environ.get("TIREK_FUZZ_EXAMPLES", "8"))
+
+
 @pytest.fixture
 def api_schema(db, settings):
     settings.ALLOWED_HOSTS = ["localhost", "testserver"]
@@ -68,7 +74,7 @@ def test_no_operation_fails_on_generated_input(api_schema, admin_token):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=8, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         def exercise(case):
             # Left out: the ignored-auth probe (the token travels as a plain header, so schemathesis would
             # send it along with a junk cookie; anonymous access is tested on its own) and positive-data
