@@ -74,7 +74,9 @@ def test_no_operation_fails_on_generated_input(api_schema, admin_token):
     for operation in operations:
 
         @given(case=operation.as_strategy())
-        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=FUZZ_EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        )
         def exercise(case):
             # Left out: the ignored-auth probe (the token travels as a plain header, so schemathesis would
             # send it along with a junk cookie; anonymous access is tested on its own) and positive-data
