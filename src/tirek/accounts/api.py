@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -19,7 +18,7 @@ from tirek.accounts.selectors import membership_get, membership_list, own_member
 from tirek.catalog.models import Profession
 from tirek.core.api import ERROR_RESPONSES, ErrorSerializer, InputSerializer, TirekViewSet, query_uuid
 from tirek.core.errors import error_body
-from tirek.directory.selectors import organisation_get
+from tirek.directory.selectors import active_organisation_get
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -147,10 +146,9 @@ class MembershipViewSet(TirekViewSet):
     @extend_schema(request=StaffAddSerializer, responses={201: MembershipSerializer, **ERROR_RESPONSES})
     def create(self, request):
         data = self.parse(serializer=StaffAddSerializer)
-        organisation_id = data.pop("organisation", None) or request.user.active_organisation_id_checked()
-        if organisation_id is None:
-            raise Http404
-        organisation = organisation_get(user=request.user, pk=organisation_id)
+        organisation = active_organisation_get(
+            user=request.user, organisation_id=data.pop("organisation", None)
+        )
         membership = services.staff_add(actor=request.user, organisation=organisation, **data)
         return self.render(membership, status_code=status.HTTP_201_CREATED)
 

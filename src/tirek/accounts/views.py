@@ -13,7 +13,7 @@ from tirek.accounts import forms, services
 from tirek.accounts.selectors import membership_get, membership_list, own_memberships
 from tirek.core.forms import edit_form, submit
 from tirek.core.scoping import can, require
-from tirek.directory.selectors import organisation_get
+from tirek.directory.selectors import active_organisation_get
 
 
 class LoginView(auth_views.LoginView):
@@ -85,18 +85,9 @@ def switch_organisation(request):
     return redirect(target)
 
 
-def _active_organisation(request):
-    organisation_id = request.user.active_organisation_id_checked()
-    if organisation_id is None:
-        from django.http import Http404
-
-        raise Http404
-    return organisation_get(user=request.user, pk=organisation_id)
-
-
 @login_required
 def staff_list(request):
-    organisation = _active_organisation(request)
+    organisation = active_organisation_get(user=request.user)
     return render(
         request,
         "accounts/staff_list.html",
@@ -110,7 +101,7 @@ def staff_list(request):
 
 @login_required
 def staff_add(request):
-    organisation = _active_organisation(request)
+    organisation = active_organisation_get(user=request.user)
     require(request.user, "accounts.manage_staff", organisation)
     form = forms.StaffAddForm(request.POST or None)
     if request.method == "POST" and submit(

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from tirek.catalog.models import Diagnosis, Profession, Service, ServiceType
 
@@ -8,6 +8,13 @@ from tirek.catalog.models import Diagnosis, Profession, Service, ServiceType
 def service_type_list(*, active_only: bool = True) -> QuerySet[ServiceType]:
     items = ServiceType.objects.all()
     return items.filter(is_active=True) if active_only else items
+
+
+def service_types_with_services() -> QuerySet[ServiceType]:
+    """Active service types, each with its active services in `active_services`."""
+    return service_type_list().prefetch_related(
+        Prefetch("services", queryset=Service.objects.filter(is_active=True), to_attr="active_services")
+    )
 
 
 def service_list(*, service_type=None, active_only: bool = True) -> QuerySet[Service]:

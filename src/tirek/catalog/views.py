@@ -1,18 +1,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.shortcuts import render
 
-from tirek.catalog.models import Service
-from tirek.catalog.selectors import diagnosis_list, profession_list, service_type_list
+from tirek.catalog.selectors import diagnosis_list, profession_list, service_types_with_services
 
 
 @login_required
 def index(request):
-    service_types = service_type_list().prefetch_related(
-        Prefetch("services", queryset=Service.objects.filter(is_active=True), to_attr="active_services")
-    )
+    service_types = service_types_with_services()
     return render(
         request,
         "catalog/index.html",

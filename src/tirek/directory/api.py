@@ -11,6 +11,7 @@ from tirek.directory import services
 from tirek.directory.choices import OrganisationKind
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.directory.selectors import (
+    active_organisation_get,
     organisation_get,
     organisation_list,
     programme_get,
@@ -222,10 +223,9 @@ class ProgrammeViewSet(TirekViewSet):
     @extend_schema(request=ProgrammeInputSerializer, responses={201: ProgrammeSerializer, **ERROR_RESPONSES})
     def create(self, request):
         data = self.parse()
-        organisation_id = data.pop("organisation", None) or request.user.active_organisation_id_checked()
-        if organisation_id is None:
-            raise Http404
-        organisation = organisation_get(user=request.user, pk=organisation_id)
+        organisation = active_organisation_get(
+            user=request.user, organisation_id=data.pop("organisation", None)
+        )
         programme = services.programme_create(actor=request.user, organisation=organisation, **data)
         return self.render(programme, status_code=status.HTTP_201_CREATED)
 

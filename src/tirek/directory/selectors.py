@@ -36,6 +36,16 @@ def organisation_get(*, user, pk) -> Organisation:
     return get_visible_or_404(Organisation.objects.select_related("region", "parent"), user, pk=pk)
 
 
+def active_organisation_get(*, user, organisation_id=None) -> Organisation:
+    """The organisation the user acts in (or `organisation_id`, when given); 404 when there is none."""
+    from django.http import Http404
+
+    organisation_id = organisation_id or user.active_organisation_id_checked()
+    if organisation_id is None:
+        raise Http404
+    return organisation_get(user=user, pk=organisation_id)
+
+
 def programme_list(*, user, organisation=None, active_only: bool = False) -> QuerySet[Programme]:
     programmes = Programme.objects.visible_to(user).select_related("organisation")
     if organisation is not None:

@@ -12,7 +12,13 @@ from tirek.accounts.selectors import membership_list
 from tirek.core.forms import edit_form, submit
 from tirek.core.scoping import can, require
 from tirek.directory import forms, services
-from tirek.directory.selectors import organisation_get, organisation_list, programme_get, programme_list
+from tirek.directory.selectors import (
+    active_organisation_get,
+    organisation_get,
+    organisation_list,
+    programme_get,
+    programme_list,
+)
 
 
 @login_required
@@ -81,13 +87,6 @@ def organisation_edit(request, pk):
     return render(request, "web/form.html", {"form": form, "title": organisation.name, "cancel_url": cancel})
 
 
-def _active_organisation(user):
-    organisation_id = user.active_organisation_id_checked()
-    if organisation_id is None:
-        raise Http404
-    return organisation_get(user=user, pk=organisation_id)
-
-
 @login_required
 def programme_index(request):
     organisation_id = request.user.active_organisation_id_checked()
@@ -124,7 +123,7 @@ def programme_detail(request, pk):
 
 @login_required
 def programme_create(request):
-    organisation = _active_organisation(request.user)
+    organisation = active_organisation_get(user=request.user)
     require(request.user, "directory.manage_programmes", organisation)
     form = forms.ProgrammeForm(request.POST or None)
     programme = request.method == "POST" and submit(
