@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "tirek.accounts",
     "tirek.directory",
     "tirek.catalog",
+    "tirek.people",
+    "tirek.cases",
 ]
 
 MIDDLEWARE = [

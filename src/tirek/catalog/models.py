@@ -76,3 +76,14 @@ class Diagnosis(ReferenceItem):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class ClosureReason(ReferenceItem):
+    """Why a case ended (programme completed, aged out, moved away, family declined …)."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("closure reason")
+        verbose_name_plural = _("closure reasons")
+
+    def __str__(self) -> str:
+        return self.name

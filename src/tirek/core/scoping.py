@@ -59,6 +59,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "accounts.manage_staff": frozenset({"manager", "administrator"}),
     "catalog.manage": frozenset({"administrator"}),
     "audit.view": frozenset({"administrator"}),
+    "people.register": frozenset({"intake", "coordinator", "manager"}),
+    "people.change": frozenset({"intake", "coordinator", "manager", "specialist"}),
+    "people.consent": frozenset({"intake", "coordinator", "manager"}),
+    "people.import": frozenset({"coordinator", "manager"}),
+    "people.merge": frozenset({"manager"}),
+    "cases.open": frozenset({"intake", "coordinator", "manager"}),
+    "cases.change": frozenset({"coordinator", "manager"}),
+    "cases.override_eligibility": frozenset({"manager"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
 

@@ -19,11 +19,15 @@ from tirek.audit.services import audit_created, audit_record, changes_between, s
 M = TypeVar("M", bound=models.Model)
 
 
-def create_audited(*, actor, instance: M, organisation=None, exclude: Iterable[str] = ()) -> M:
+def create_audited(
+    *, actor, instance: M, organisation=None, exclude: Iterable[str] = (), subject_person_id=None
+) -> M:
     instance.full_clean(exclude=list(exclude) or None)
     with transaction.atomic():
         instance.save()
-        audit_created(actor=actor, obj=instance, organisation=organisation)
+        audit_created(
+            actor=actor, obj=instance, organisation=organisation, subject_person_id=subject_person_id
+        )
     return instance
 
 
@@ -34,6 +38,7 @@ def update_audited(
     data: Mapping[str, Any],
     fields: Iterable[str],
     organisation=None,
+    subject_person_id=None,
 ) -> M:
     """Apply `data` restricted to `fields`; validate; save and audit the changes (nothing when none)."""
     allowed = set(fields)

@@ -50,6 +50,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "email",
             "website",
             "capacity",
+            "case_prefix",
             "is_active",
             "created_at",
             "updated_at",
@@ -77,6 +78,7 @@ class OrganisationInputSerializer(InputSerializer):
             "email",
             "website",
             "capacity",
+            "case_prefix",
             "is_active",
         ]
 

@@ -68,6 +68,13 @@ class Organisation(MultilingualName, models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
     capacity = models.PositiveIntegerField(_("capacity (persons at a time)"), null=True, blank=True)
+    case_prefix = models.CharField(
+        _("case number prefix"),
+        max_length=8,
+        blank=True,
+        validators=[RegexValidator(r"^[A-ZА-ЯӘҒҚҢӨҰҮҺІ0-9]+$", _("Capital letters and digits only."))],
+        help_text=_("Case numbers run prefix-year-sequence, e.g. KEN-2026-00017."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

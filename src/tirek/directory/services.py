@@ -21,6 +21,7 @@ ORGANISATION_FIELDS = (
     "email",
     "website",
     "capacity",
+    "case_prefix",
     "is_active",
 )
 # What a manager may change about their own organisation; the rest is the administrators' register.

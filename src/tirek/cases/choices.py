@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class CaseStatus(models.TextChoices):
+    REFERRED = "referred", pgettext_lazy("case status", "Referred")
+    INTAKE = "intake", pgettext_lazy("case status", "Intake")
+    ACTIVE = "active", pgettext_lazy("case status", "Active")
+    CLOSED = "closed", pgettext_lazy("case status", "Closed")
+
+
+# Which status may follow which; closing is possible from any open status.
+STATUS_FLOW = {
+    CaseStatus.REFERRED: {CaseStatus.INTAKE, CaseStatus.ACTIVE, CaseStatus.CLOSED},
+    CaseStatus.INTAKE: {CaseStatus.ACTIVE, CaseStatus.CLOSED},
+    CaseStatus.ACTIVE: {CaseStatus.CLOSED},
+    CaseStatus.CLOSED: set(),
+}
+
+
+class ReferralSource(models.TextChoices):
+    MATERNITY = "maternity", _("Maternity or perinatal centre")
+    POLYCLINIC = "polyclinic", _("Polyclinic")
+    PMPK = "pmpk", _("PMPK")
+    HOTLINE_150 = "hotline_150", _("Helpline 150")
+    HOTLINE_111 = "hotline_111", _("Helpline 111")
+    SELF = "self", _("Self or family")
+    ORGANISATION = "organisation", _("Another organisation")
+    OTHER = "other", _("Other")
+
+
+class CaseEventKind(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    STATUS_CHANGED = "status_changed", _("Status changed")
+    TEAM_CHANGED = "team_changed", _("Team changed")
+    COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
+    ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility overridden")
+    UPDATED = "updated", _("Case details changed")
+    CLOSED = "closed", _("Case closed")

@@ -1,0 +1,341 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tirek.people.choices import ConsentPurpose, DisabilityStatus, FamilyRole, IinMissingReason, Sex
+
+phone_validator = RegexValidator(
+    r"^\+7\d{10}$", _("Enter the phone as +7 and ten digits, e.g. +77011234567.")
+)
+
+
+def person_visibility(user, prefix: str = "") -> Q | None:
+    """The condition under which `user` sees a person: through a case of their organisation, or because their
+    organisation registered them. None means every person (administrators); an empty Q() never matches."""
+    if not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_administrator:
+        return None
+    organisation_id = user.active_organisation_id_checked()
+    if organisation_id is None:
+        return Q(pk__in=[])
+    return Q(**{f"{prefix}registered_by_id": organisation_id}) | Q(
+        **{f"{prefix}pk__in": _case_person_ids(organisation_id)}
+    )
+
+
+def _case_person_ids(organisation_id):
+    from tirek.cases.models import Case
+
+    return Case.objects.filter(organisation_id=organisation_id).values("person_id")
+
+
+class PersonQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PersonQuerySet:
+        condition = person_visibility(user)
+        persons = self.filter(merged_into__isnull=True)
+        return persons if condition is None else persons.filter(condition)
+
+
+class Person(models.Model):
+    """One human in the national register, whichever organisations serve them."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    iin = models.CharField(_("IIN"), max_length=12, null=True, blank=True, unique=True)
+    iin_missing_reason = models.CharField(
+        _("why there is no IIN"), max_length=20, choices=IinMissingReason.choices, blank=True
+    )
+    surname = models.CharField(_("surname"), max_length=100)
+    given_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
+    citizenship = models.CharField(_("citizenship"), max_length=60, blank=True, default="KZ")
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    locality = models.CharField(_("locality"), max_length=150, blank=True)
+    street = models.CharField(_("street and house"), max_length=200, blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=12, blank=True, validators=[phone_validator], db_index=True
+    )
+    phone_other = models.CharField(
+        _("other phone"), max_length=12, blank=True, validators=[phone_validator], db_index=True
+    )
+    home_languages = models.CharField(_("languages spoken at home"), max_length=100, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    # Health data: visible to the case team and managers only (see selectors).
+    disability_status = models.CharField(
+        _("disability status"), max_length=20, choices=DisabilityStatus.choices, blank=True
+    )
+    ipar_number = models.CharField(_("ИПАР number"), max_length=50, blank=True)
+    ipar_from = models.DateField(_("ИПАР valid from"), null=True, blank=True)
+    ipar_to = models.DateField(_("ИПАР valid to"), null=True, blank=True)
+
+    # Derived match keys (names.py), kept in step by the services that write names.
+    name_folded = models.CharField(max_length=320, blank=True, editable=False)
+    name_skeleton = models.CharField(max_length=320, blank=True, editable=False, db_index=True)
+
+    registered_by = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
+        ordering = ["surname", "given_name", "patronymic"]
+        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.surname, self.given_name, self.patronymic) if part)
+
+    def age_in_months(self, on) -> int | None:
+        if self.birth_date is None:
+            return None
+        months = (on.year - self.birth_date.year) * 12 + (on.month - self.birth_date.month)
+        if on.day < self.birth_date.day:
+            months -= 1
+        return months
+
+    def clean(self) -> None:
+        errors = {}
+        if not self.iin and not self.iin_missing_reason:
+            errors["iin_missing_reason"] = _("Enter the IIN, or say why there is none.")
+        if self.iin and self.iin_missing_reason:
+            self.iin_missing_reason = ""
+        if self.birth_date and self.birth_date > timezone.localdate():
+            errors["birth_date"] = _("The date of birth cannot be in the future.")
+        if self.ipar_from and self.ipar_to and self.ipar_from > self.ipar_to:
+            errors["ipar_to"] = _("The end date comes before the start date.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class PersonDiagnosis(models.Model):
+    """A diagnosis of the catalog recorded for a person, with when and by whom it was made."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="diagnoses")
+    diagnosis = models.ForeignKey("catalog.Diagnosis", verbose_name=_("diagnosis"), on_delete=models.PROTECT)
+    diagnosed_on = models.DateField(_("diagnosed on"), null=True, blank=True)
+    source = models.CharField(
+        _("source"), max_length=200, blank=True, help_text=_("e.g. PMPK conclusion, polyclinic")
+    )
+    recorded_by = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("diagnosis of a person")
+        verbose_name_plural = _("diagnoses of persons")
+        ordering = ["-diagnosed_on", "diagnosis__code"]
+
+    def __str__(self) -> str:
+        return f"{self.diagnosis.code} {self.person}"
+
+
+class ExternalReference(models.Model):
+    """A person's number in an organisation's own journal, the key for importing the same journal again."""
+
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    external_id = models.CharField(_("external id"), max_length=64)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="external_references")
+
+    class Meta:
+        verbose_name = _("external reference")
+        verbose_name_plural = _("external references")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "external_id"], name="external_reference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class FamilyQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FamilyQuerySet:
+        condition = person_visibility(user, prefix="members__person__")
+        return self.all() if condition is None else self.filter(condition).distinct()
+
+
+class Family(models.Model):
+    """A household: the persons who live and are cared for together, with its circumstances."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(
+        _("family name"), max_length=150, help_text=_("Usually the surname, e.g. the Omarovs.")
+    )
+    region = models.ForeignKey(
+        "directory.Region",
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    low_income = models.BooleanField(_("low income"), default=False)
+    many_children = models.BooleanField(_("many children"), default=False)
+    single_parent = models.BooleanField(_("single parent"), default=False)
+    difficult_situation = models.BooleanField(_("difficult life situation"), default=False)
+    difficult_situation_grounds = models.TextField(_("grounds of the difficult life situation"), blank=True)
+    registered_by = models.ForeignKey(
+        "directory.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = FamilyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("family")
+        verbose_name_plural = _("families")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.difficult_situation and not self.difficult_situation_grounds.strip():
+            raise ValidationError(
+                {"difficult_situation_grounds": _("Say on what grounds the situation is difficult.")}
+            )
+
+
+class FamilyMember(models.Model):
+    """One person's place in a family, and whether they represent the children legally."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="members")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="family_links"
+    )
+    role = models.CharField(_("role in the family"), max_length=20, choices=FamilyRole.choices)
+    is_legal_representative = models.BooleanField(_("legal representative"), default=False)
+
+    class Meta:
+        verbose_name = _("family member")
+        verbose_name_plural = _("family members")
+        constraints = [models.UniqueConstraint(fields=["family", "person"], name="family_member_once")]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_role_display()})"
+
+
+class ConsentQuerySet(models.QuerySet):
+    def active_on(self, day) -> ConsentQuerySet:
+        return self.filter(given_on__lte=day, withdrawn_on__isnull=True).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+        )
+
+
+class Consent(models.Model):
+    """A consent recorded for a person: given by them or their legal representative, for given purposes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="consents"
+    )
+    given_by = models.ForeignKey(
+        Person,
+        verbose_name=_("given by"),
+        on_delete=models.PROTECT,
+        related_name="consents_given",
+        help_text=_("The person themselves or their legal representative."),
+    )
+    purposes = models.JSONField(_("purposes"), default=list)
+    shared_with = models.ManyToManyField(
+        "directory.Organisation",
+        verbose_name=_("organisations it may be shared with"),
+        blank=True,
+        related_name="+",
+    )
+    share_with_referral_targets = models.BooleanField(
+        _("may be shared with any organisation a referral goes to"), default=False
+    )
+    given_on = models.DateField(_("given on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    document_reference = models.CharField(
+        _("document reference"),
+        max_length=120,
+        blank=True,
+        help_text=_("Number and date of the signed form. Never a scan of an identity document."),
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_by = models.CharField(_("withdrawn by"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(
+        "directory.Organisation",
+        verbose_name=_("recorded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on"]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.given_on}"
+
+    def clean(self) -> None:
+        errors = {}
+        unknown = set(self.purposes or []) - set(ConsentPurpose.values)
+        if not self.purposes or unknown:
+            errors["purposes"] = _("Choose at least one purpose of the consent.")
+        if self.valid_until and self.given_on and self.valid_until < self.given_on:
+            errors["valid_until"] = _("The consent cannot end before it is given.")
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            errors["withdrawn_on"] = _("A consent cannot be withdrawn before it is given.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_active(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.withdrawn_on is None
+            and self.given_on <= today
+            and (self.valid_until is None or self.valid_until >= today)
+        )

@@ -1,0 +1,100 @@
+"""Reads of the register, always among the persons the user may see."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from tirek.cases.models import Case
+from tirek.core.names import skeleton
+from tirek.core.scoping import get_visible_or_404
+from tirek.people.models import Consent, Family, FamilyMember, Person, person_visibility
+
+MIN_QUERY = 3
+_CASE_NUMBER = re.compile(r"^[A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі0-9]+-\d{4}-\d+$")
+
+
+def person_list(*, user) -> QuerySet[Person]:
+    return Person.objects.visible_to(user).select_related("region")
+
+
+def person_get(*, user, pk) -> Person:
+    return get_visible_or_404(Person.objects.select_related("region", "registered_by"), user, pk=pk)
+
+
+def _phone_digits(query: str) -> str | None:
+    digits = re.sub(r"[\s()\-]", "", query)
+    if re.fullmatch(r"(\+7|8)\d{10}", digits):
+        return "+7" + digits[-10:]
+    return None
+
+
+def person_search(*, user, query: str) -> QuerySet[Person]:
+    """One search box: IIN, phone, case number or a name in any script; empty below three characters."""
+    query = " ".join(query.split())
+    persons = person_list(user=user)
+    if len(query) < MIN_QUERY:
+        return persons.none()
+    if query.isdigit():
+        return persons.filter(iin=query) if len(query) == 12 else persons.filter(iin__startswith=query)
+    phone = _phone_digits(query)
+    if phone:
+        return persons.filter(Q(phone=phone) | Q(phone_other=phone))
+    if _CASE_NUMBER.match(query):
+        organisation_id = user.active_organisation_id_checked()
+        return persons.filter(cases__number__iexact=query, cases__organisation_id=organisation_id).distinct()
+    condition = Q()
+    for token in skeleton(query).split():
+        condition &= Q(name_skeleton__startswith=token) | Q(name_skeleton__contains=f" {token}")
+    return persons.filter(condition)
+
+
+def person_lookup_iin(*, user, iin: str) -> dict:
+    """Whether anyone in the country has this IIN; the id only when the user may see that person."""
+    person = Person.objects.filter(iin=iin, merged_into__isnull=True).only("pk").first()
+    if person is None:
+        return {"exists": False, "id": None}
+    visible = Person.objects.visible_to(user).filter(pk=person.pk).exists()
+    return {"exists": True, "id": person.pk if visible else None}
+
+
+def person_cases(*, user, person: Person) -> QuerySet[Case]:
+    return (
+        Case.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("programme", "organisation", "coordinator", "closure_reason")
+    )
+
+
+def person_families(*, person: Person) -> QuerySet[Family]:
+    return Family.objects.filter(members__person=person).prefetch_related(
+        Prefetch("members", queryset=FamilyMember.objects.select_related("person"))
+    )
+
+
+def person_consents(*, person: Person) -> QuerySet[Consent]:
+    return person.consents.select_related("given_by", "recorded_by").prefetch_related("shared_with")
+
+
+def family_list(*, user) -> QuerySet[Family]:
+    return Family.objects.visible_to(user).select_related("region").prefetch_related(
+        Prefetch("members", queryset=FamilyMember.objects.select_related("person"))
+    )
+
+
+def family_get(*, user, pk) -> Family:
+    return get_visible_or_404(
+        Family.objects.select_related("region").prefetch_related(
+            Prefetch("members", queryset=FamilyMember.objects.select_related("person"))
+        ),
+        user,
+        pk=pk,
+    )
+
+
+def visible_person_ids(user):
+    """A subquery of the ids of the persons `user` may see (for joins from other apps)."""
+    condition = person_visibility(user)
+    persons = Person.objects.filter(merged_into__isnull=True)
+    return (persons if condition is None else persons.filter(condition)).values("pk")

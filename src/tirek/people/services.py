@@ -1,0 +1,300 @@
+"""Writes to the register: persons, their health data, families and consents."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tirek.audit.choices import AuditAction
+from tirek.audit.services import audit_record, changes_between, snapshot
+from tirek.core.errors import NotAllowed
+from tirek.core.iin import is_valid_number, read_layout
+from tirek.core.names import folded, skeleton
+from tirek.core.scoping import require
+from tirek.core.writes import create_audited, update_audited
+from tirek.people.access import can_see_health
+from tirek.people.choices import FamilyRole
+from tirek.people.models import Consent, Family, FamilyMember, Person, PersonDiagnosis
+
+PERSON_FIELDS = (
+    "iin",
+    "iin_missing_reason",
+    "surname",
+    "given_name",
+    "patronymic",
+    "birth_date",
+    "sex",
+    "citizenship",
+    "region",
+    "locality",
+    "street",
+    "phone",
+    "phone_other",
+    "home_languages",
+    "notes",
+)
+HEALTH_FIELDS = ("disability_status", "ipar_number", "ipar_from", "ipar_to")
+FAMILY_FIELDS = (
+    "name",
+    "region",
+    "address",
+    "low_income",
+    "many_children",
+    "single_parent",
+    "difficult_situation",
+    "difficult_situation_grounds",
+)
+
+
+class IinMismatch(ValidationError):
+    """The birth date or sex entered disagrees with the IIN's layout: a warning the user may confirm."""
+
+
+def check_iin(fields: dict[str, Any], *, confirm_mismatch: bool, exclude_pk=None) -> None:
+    """Validate an IIN and fill or compare birth date and sex from it (mutates `fields`)."""
+    iin = (fields.get("iin") or "").strip()
+    fields["iin"] = iin or None
+    if not iin:
+        return
+    if len(iin) != 12 or not iin.isdigit():
+        raise ValidationError({"iin": _("An IIN has exactly 12 digits.")}, code="iin_format")
+    if not is_valid_number(iin):
+        raise ValidationError(
+            {"iin": _("This IIN's check digit is wrong: please check the number.")}, code="iin_checksum"
+        )
+    taken = Person.objects.filter(iin=iin).exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError({"iin": _("A person with this IIN is already registered.")}, code="iin_exists")
+    layout = read_layout(iin)
+    if layout is None:
+        return
+    if not fields.get("birth_date"):
+        fields["birth_date"] = layout.birth_date
+    if not fields.get("sex"):
+        fields["sex"] = layout.sex
+    problems = {}
+    if fields["birth_date"] != layout.birth_date:
+        problems["birth_date"] = _("The IIN says the date of birth is %(date)s.") % {
+            "date": layout.birth_date.strftime("%d.%m.%Y")
+        }
+    if fields["sex"] != layout.sex:
+        problems["sex"] = _("The IIN says the sex is %(sex)s.") % {
+            "sex": _("male") if layout.sex == "male" else _("female")
+        }
+    if problems and not confirm_mismatch:
+        raise IinMismatch(problems, code="iin_mismatch")
+
+
+def _name_keys(person: Person) -> None:
+    full = " ".join(p for p in (person.surname, person.given_name, person.patronymic) if p)
+    person.name_folded = folded(full)
+    person.name_skeleton = skeleton(full)
+
+
+def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fields: Any) -> Person:
+    """Register a new person, found by nobody before (IIN unique across the country)."""
+    require(actor, "people.register", organisation)
+    health = {k: fields.pop(k) for k in HEALTH_FIELDS if k in fields}
+    check_iin(fields, confirm_mismatch=confirm_mismatch)
+    person = Person(registered_by=organisation, **fields, **health)
+    _name_keys(person)
+    person.full_clean(exclude=["name_folded", "name_skeleton"])
+    return create_audited(
+        actor=actor, instance=person, organisation=organisation, subject_person_id=person.pk
+    )
+
+
+def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fields: Any) -> Person:
+    organisation_id = actor.active_organisation_id_checked()
+    require(actor, "people.change", organisation_id)
+    health = [k for k in fields if k in HEALTH_FIELDS]
+    if health and not can_see_health(actor, person):
+        raise NotAllowed("health data")
+    if "iin" in fields and (fields.get("iin") or None) != person.iin:
+        merged = {"birth_date": person.birth_date, "sex": person.sex, **fields}
+        check_iin(merged, confirm_mismatch=confirm_mismatch, exclude_pk=person.pk)
+        fields.update({k: merged[k] for k in ("iin", "birth_date", "sex")})
+    before = snapshot(person)
+    for name, value in fields.items():
+        if name not in PERSON_FIELDS + HEALTH_FIELDS:
+            raise ValidationError({name: _("You cannot change this field.")})
+        setattr(person, name, value)
+    _name_keys(person)
+    person.full_clean(exclude=["name_folded", "name_skeleton"])
+    changes = changes_between(before, snapshot(person))
+    changes.pop("name_folded", None)
+    changes.pop("name_skeleton", None)
+    if changes:
+        with transaction.atomic():
+            person.save()
+            audit_record(
+                actor=actor,
+                action=AuditAction.UPDATE,
+                obj=person,
+                organisation=organisation_id,
+                changes=changes,
+                subject_person_id=person.pk,
+            )
+    return person
+
+
+def person_diagnosis_add(
+    *, actor, person: Person, diagnosis, diagnosed_on=None, source: str = ""
+) -> PersonDiagnosis:
+    if not can_see_health(actor, person):
+        raise NotAllowed("health data")
+    organisation_id = actor.active_organisation_id_checked()
+    record = PersonDiagnosis(
+        person=person,
+        diagnosis=diagnosis,
+        diagnosed_on=diagnosed_on,
+        source=source,
+        recorded_by_id=organisation_id,
+    )
+    return create_audited(
+        actor=actor, instance=record, organisation=organisation_id, subject_person_id=person.pk
+    )
+
+
+def family_create(*, actor, organisation, **fields: Any) -> Family:
+    require(actor, "people.register", organisation)
+    return create_audited(
+        actor=actor, instance=Family(registered_by=organisation, **fields), organisation=organisation
+    )
+
+
+def family_update(*, actor, family: Family, **fields: Any) -> Family:
+    organisation_id = actor.active_organisation_id_checked()
+    require(actor, "people.change", organisation_id)
+    return update_audited(
+        actor=actor, instance=family, data=fields, fields=FAMILY_FIELDS, organisation=organisation_id
+    )
+
+
+def family_member_add(
+    *, actor, family: Family, person: Person, role: str, is_legal_representative: bool = False
+) -> FamilyMember:
+    organisation_id = actor.active_organisation_id_checked()
+    require(actor, "people.change", organisation_id)
+    if FamilyMember.objects.filter(family=family, person=person).exists():
+        raise ValidationError({"person": _("This person is already a member of the family.")})
+    if is_legal_representative and role in (FamilyRole.CHILD, FamilyRole.SIBLING):
+        raise ValidationError(
+            {"is_legal_representative": _("A child of the family cannot be its legal representative.")}
+        )
+    member = FamilyMember(
+        family=family, person=person, role=role, is_legal_representative=is_legal_representative
+    )
+    return create_audited(
+        actor=actor, instance=member, organisation=organisation_id, subject_person_id=person.pk
+    )
+
+
+def family_member_remove(*, actor, member: FamilyMember) -> None:
+    organisation_id = actor.active_organisation_id_checked()
+    require(actor, "people.change", organisation_id)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action=AuditAction.DELETE,
+            obj=member,
+            organisation=organisation_id,
+            subject_person_id=member.person_id,
+        )
+        member.delete()
+
+
+def legal_representatives(person: Person) -> list[Person]:
+    """Persons recorded as legal representatives in a family where `person` is a child."""
+    families = FamilyMember.objects.filter(person=person, role=FamilyRole.CHILD).values("family_id")
+    return [
+        m.person
+        for m in FamilyMember.objects.filter(family_id__in=families, is_legal_representative=True)
+        .exclude(person=person)
+        .select_related("person")
+    ]
+
+
+ADULT_MONTHS = 18 * 12
+
+
+def consent_record(
+    *,
+    actor,
+    organisation,
+    person: Person,
+    given_by: Person,
+    purposes: list[str],
+    given_on,
+    shared_with=(),
+    share_with_referral_targets: bool = False,
+    valid_until=None,
+    document_reference: str = "",
+) -> Consent:
+    """Record a consent given by the person (an adult) or by one of their legal representatives."""
+    require(actor, "people.consent", organisation)
+    if given_by.pk == person.pk:
+        age = person.age_in_months(given_on)
+        if age is not None and age < ADULT_MONTHS:
+            raise ValidationError(
+                {"given_by": _("A child's consent is given by their legal representative.")}
+            )
+    elif given_by.pk not in {p.pk for p in legal_representatives(person)}:
+        raise ValidationError(
+            {
+                "given_by": _(
+                    "Only the person or their legal representative recorded in the family can consent."
+                )
+            }
+        )
+    consent = Consent(
+        person=person,
+        given_by=given_by,
+        purposes=sorted(set(purposes)),
+        given_on=given_on,
+        valid_until=valid_until,
+        document_reference=document_reference,
+        share_with_referral_targets=share_with_referral_targets,
+        recorded_by=organisation,
+        recorded_by_user=actor,
+    )
+    consent.full_clean(exclude=["shared_with"])
+    with transaction.atomic():
+        consent.save()
+        consent.shared_with.set(shared_with)
+        audit_record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            obj=consent,
+            organisation=organisation,
+            subject_person_id=person.pk,
+            changes={
+                "purposes": [None, consent.purposes],
+                "given_on": [None, str(given_on)],
+                "shared_with": [None, [str(o.pk) for o in shared_with]],
+            },
+        )
+    return consent
+
+
+def consent_withdraw(*, actor, consent: Consent, withdrawn_by: str, withdrawn_on=None) -> Consent:
+    organisation_id = actor.active_organisation_id_checked()
+    require(actor, "people.consent", organisation_id)
+    if consent.withdrawn_on:
+        raise ValidationError({"withdrawn_on": _("This consent has already been withdrawn.")})
+    return update_audited(
+        actor=actor,
+        instance=consent,
+        data={"withdrawn_on": withdrawn_on or timezone.localdate(), "withdrawn_by": withdrawn_by},
+        fields=["withdrawn_on", "withdrawn_by"],
+        organisation=organisation_id,
+    )
+
+
+def has_consent(person: Person, purpose: str, on=None) -> bool:
+    on = on or timezone.localdate()
+    return any(purpose in c.purposes for c in person.consents.active_on(on))
