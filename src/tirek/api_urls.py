@@ -8,8 +8,10 @@ from rest_framework.routers import SimpleRouter
 
 from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
 from tirek.audit.api import AuditEventViewSet
+from tirek.cases.api import CaseViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
+from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 
 
 class Router(SimpleRouter):
@@ -29,6 +31,10 @@ router.register("catalog/services", ServiceViewSet, basename="service")
 router.register("catalog/professions", ProfessionViewSet, basename="profession")
 router.register("catalog/diagnoses", DiagnosisViewSet, basename="diagnosis")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("persons", PersonViewSet, basename="person")
+router.register("families", FamilyViewSet, basename="family")
+router.register("consents", ConsentViewSet, basename="consent")
+router.register("cases", CaseViewSet, basename="case")
 
 me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 me_active = MeViewSet.as_view({"post": "active_organisation"})

@@ -195,6 +195,10 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "OrganisationKindEnum": "tirek.directory.choices.OrganisationKind",
         "ProgrammeKindEnum": "tirek.directory.choices.ProgrammeKind",
+        "MemberRoleEnum": "tirek.accounts.choices.Role",
+        "FamilyRoleEnum": "tirek.people.choices.FamilyRole",
+        "CaseStatusEnum": "tirek.cases.choices.CaseStatus",
+        "OpenCaseStatusEnum": "tirek.cases.choices.OPEN_STATUS_CHOICES",
     },
 }
 

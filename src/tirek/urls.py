@@ -8,6 +8,8 @@ urlpatterns = [
     path("accounts/", include("tirek.accounts.urls")),
     path("directory/", include("tirek.directory.urls")),
     path("catalog/", include("tirek.catalog.urls")),
+    path("people/", include("tirek.people.urls")),
+    path("cases/", include("tirek.cases.urls")),
     path("audit/", include("tirek.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

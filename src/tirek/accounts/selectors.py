@@ -28,3 +28,10 @@ def own_memberships(*, user: User) -> QuerySet[Membership]:
         .select_related("organisation", "organisation__region", "profession")
         .order_by("organisation__name_kk")
     )
+
+
+def organisation_members(*, organisation) -> QuerySet[User]:
+    """The active members of an organisation, for choosing a case's coordinator and team."""
+    return User.objects.filter(
+        is_active=True, memberships__organisation=organisation, memberships__is_active=True
+    ).order_by("last_name", "first_name")

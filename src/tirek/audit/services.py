@@ -76,3 +76,14 @@ def audit_created(*, actor, obj: models.Model, organisation=None, **extra) -> Au
     return audit_record(
         actor=actor, action=AuditAction.CREATE, obj=obj, organisation=organisation, changes=created, **extra
     )
+
+
+def audit_view(*, actor, obj: models.Model, organisation=None, subject_person_id=None) -> AuditEvent:
+    """Record that `actor` opened a record holding personal data."""
+    return audit_record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        obj=obj,
+        organisation=organisation,
+        subject_person_id=subject_person_id,
+    )

@@ -40,3 +40,9 @@ class CaseEventKind(models.TextChoices):
     ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility overridden")
     UPDATED = "updated", _("Case details changed")
     CLOSED = "closed", _("Case closed")
+
+
+# The statuses a case can be set to without closing it (closing needs a reason).
+OPEN_STATUS_CHOICES = [
+    (s.value, s.label) for s in (CaseStatus.REFERRED, CaseStatus.INTAKE, CaseStatus.ACTIVE)
+]

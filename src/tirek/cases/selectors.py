@@ -17,8 +17,9 @@ def case_list(*, user, status: str | None = None, programme=None) -> QuerySet[Ca
 
 def case_get(*, user, pk) -> Case:
     return get_visible_or_404(
-        Case.objects.select_related("person", "programme", "coordinator", "organisation", "closure_reason")
-        .prefetch_related("team"),
+        Case.objects.select_related(
+            "person", "programme", "coordinator", "organisation", "closure_reason"
+        ).prefetch_related("team"),
         user,
         pk=pk,
     )

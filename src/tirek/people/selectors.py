@@ -78,8 +78,10 @@ def person_consents(*, person: Person) -> QuerySet[Consent]:
 
 
 def family_list(*, user) -> QuerySet[Family]:
-    return Family.objects.visible_to(user).select_related("region").prefetch_related(
-        Prefetch("members", queryset=FamilyMember.objects.select_related("person"))
+    return (
+        Family.objects.visible_to(user)
+        .select_related("region")
+        .prefetch_related(Prefetch("members", queryset=FamilyMember.objects.select_related("person")))
     )
 
 

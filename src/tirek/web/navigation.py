@@ -15,6 +15,9 @@ def navigation_for(user) -> dict:
     active_id = user.active_organisation_id_checked()
     active = next((m for m in memberships if m.organisation_id == active_id), None)
     items = [(reverse("web:home"), _("Home"))]
+    if active is not None or user.is_administrator:
+        items.append((reverse("people:person_list"), _("Persons")))
+        items.append((reverse("cases:case_list"), _("Cases")))
     items.append((reverse("directory:organisation_list"), _("Organisations")))
     if active is not None or user.roles() & {"administrator", "analyst"}:
         items.append((reverse("directory:programme_list"), _("Programmes")))

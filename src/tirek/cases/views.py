@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tirek.accounts.selectors import organisation_members
+from tirek.audit.services import audit_view
+from tirek.cases import forms, services
+from tirek.cases.choices import CaseStatus
+from tirek.cases.selectors import case_get, case_list, case_timeline
+from tirek.core.forms import submit
+from tirek.core.scoping import can, require
+from tirek.directory.selectors import active_organisation_get, programme_list
+from tirek.people.selectors import person_get
+
+
+@login_required
+def case_index(request):
+    status = request.GET.get("status") or None
+    if status not in CaseStatus.values:
+        status = None
+    cases = case_list(user=request.user, status=status)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    return render(
+        request, "cases/case_list.html", {"page": page, "status": status, "statuses": CaseStatus.choices}
+    )
+
+
+def _case_fields(data: dict) -> dict:
+    fields = dict(data)
+    fields["opened_on"] = fields.get("opened_on") or timezone.localdate()
+    fields["team"] = list(fields.get("team") or [])
+    return fields
+
+
+@login_required
+def case_open(request):
+    organisation = active_organisation_get(user=request.user)
+    require(request.user, "cases.open", organisation)
+    person = person_get(user=request.user, pk=request.GET.get("person") or request.POST.get("person"))
+    form = forms.CaseOpenForm(
+        request.POST or None,
+        programmes=programme_list(user=request.user, organisation=organisation, active_only=True),
+        members=organisation_members(organisation=organisation),
+        initial={"referral_received_on": timezone.localdate(), "opened_on": timezone.localdate()},
+    )
+    case = request.method == "POST" and submit(
+        form,
+        lambda data: services.case_open(
+            actor=request.user, organisation=organisation, person=person, **_case_fields(data)
+        ),
+    )
+    if case:
+        messages.success(request, _("Case %(number)s has been opened.") % {"number": case.number})
+        return redirect("cases:case_detail", case.pk)
+    title = _("Enrol %(name)s in a programme") % {"name": person.full_name}
+    cancel = reverse("people:person_detail", args=[person.pk])
+    return render(
+        request,
+        "cases/case_open.html",
+        {"form": form, "title": title, "cancel_url": cancel, "person": person},
+    )
+
+
+@login_required
+def case_detail(request, pk):
+    case = case_get(user=request.user, pk=pk)
+    audit_view(
+        actor=request.user, obj=case, organisation=case.organisation_id, subject_person_id=case.person_id
+    )
+    members = organisation_members(organisation=case.organisation)
+    context = {
+        "case": case,
+        "events": case_timeline(case=case),
+        "can_change": can(request.user, "cases.change", case.organisation_id) and case.is_open,
+        "status_form": forms.CaseStatusForm(initial={"status": case.status}),
+        "team_form": forms.CaseTeamForm(
+            members=members, initial={"coordinator": case.coordinator_id, "team": list(case.team.all())}
+        ),
+        "close_form": forms.CaseCloseForm(initial={"closed_on": timezone.localdate()}),
+    }
+    return render(request, "cases/case_detail.html", context)
+
+
+@login_required
+def case_status(request, pk):
+    case = case_get(user=request.user, pk=pk)
+    require(request.user, "cases.change", case.organisation_id)
+    form = forms.CaseStatusForm(request.POST or None)
+    if request.method == "POST" and submit(
+        form, lambda data: services.case_change_status(actor=request.user, case=case, **data)
+    ):
+        messages.success(request, _("The status has been changed."))
+        return redirect("cases:case_detail", case.pk)
+    cancel = reverse("cases:case_detail", args=[case.pk])
+    return render(
+        request, "web/form.html", {"form": form, "title": _("Change the status"), "cancel_url": cancel}
+    )
+
+
+@login_required
+def case_team(request, pk):
+    case = case_get(user=request.user, pk=pk)
+    require(request.user, "cases.change", case.organisation_id)
+    form = forms.CaseTeamForm(
+        request.POST or None, members=organisation_members(organisation=case.organisation)
+    )
+    if request.method == "POST" and submit(
+        form,
+        lambda data: services.case_set_team(
+            actor=request.user,
+            case=case,
+            coordinator=data.get("coordinator"),
+            team=list(data.get("team") or []),
+        ),
+    ):
+        messages.success(request, _("The team has been saved."))
+        return redirect("cases:case_detail", case.pk)
+    cancel = reverse("cases:case_detail", args=[case.pk])
+    return render(
+        request, "web/form.html", {"form": form, "title": _("Coordinator and team"), "cancel_url": cancel}
+    )
+
+
+@login_required
+def case_close(request, pk):
+    case = case_get(user=request.user, pk=pk)
+    require(request.user, "cases.change", case.organisation_id)
+    form = forms.CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
+    if request.method == "POST" and submit(
+        form, lambda data: services.case_close(actor=request.user, case=case, **data)
+    ):
+        messages.success(request, _("The case has been closed."))
+        return redirect("cases:case_detail", case.pk)
+    cancel = reverse("cases:case_detail", args=[case.pk])
+    return render(
+        request, "web/form.html", {"form": form, "title": _("Close the case"), "cancel_url": cancel}
+    )
