@@ -61,14 +61,20 @@ def check_iin(fields: dict[str, Any], *, confirm_mismatch: bool, exclude_pk=None
     if not iin:
         return
     if len(iin) != 12 or not iin.isdigit():
-        raise ValidationError({"iin": _("An IIN has exactly 12 digits.")}, code="iin_format")
+        raise ValidationError({"iin": ValidationError(_("An IIN has exactly 12 digits."), code="iin_format")})
     if not is_valid_number(iin):
         raise ValidationError(
-            {"iin": _("This IIN's check digit is wrong: please check the number.")}, code="iin_checksum"
+            {
+                "iin": ValidationError(
+                    _("This IIN's check digit is wrong: please check the number."), code="iin_checksum"
+                )
+            }
         )
     taken = Person.objects.filter(iin=iin).exclude(pk=exclude_pk)
     if taken.exists():
-        raise ValidationError({"iin": _("A person with this IIN is already registered.")}, code="iin_exists")
+        raise ValidationError(
+            {"iin": ValidationError(_("A person with this IIN is already registered."), code="iin_exists")}
+        )
     layout = read_layout(iin)
     if layout is None:
         return
