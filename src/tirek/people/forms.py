@@ -13,6 +13,13 @@ from tirek.people.services import FAMILY_FIELDS, HEALTH_FIELDS, PERSON_FIELDS
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+class FamilyLinkForm(StyledForm):
+    """On registration: put the new person straight into a family."""
+
+    family_role = forms.ChoiceField(label=_("Role in the family"), choices=FamilyRole.choices)
+    family_legal_representative = forms.BooleanField(label=_("Legal representative"), required=False)
+
+
 class PersonForm(StyledModelForm):
     confirm_mismatch = forms.BooleanField(
         label=_("The data are right although they disagree with the IIN"), required=False
@@ -66,13 +73,31 @@ class FamilyForm(StyledModelForm):
 
 
 class FamilyMemberForm(StyledForm):
+    """Adds a person the organisation already serves, found by IIN."""
+
+    iin = forms.RegexField(
+        label=_("IIN of the person"),
+        regex=r"^\d{12}$",
+        error_messages={"invalid": _("An IIN has exactly 12 digits.")},
+        help_text=_("Someone not registered yet? Use “Register a new member” instead."),
+    )
     role = forms.ChoiceField(label=_("Role in the family"), choices=FamilyRole.choices)
     is_legal_representative = forms.BooleanField(label=_("Legal representative"), required=False)
 
     def __init__(self, *args, persons=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"] = forms.ModelChoiceField(label=_("Person"), queryset=persons)
-        self.order_fields(["person", "role", "is_legal_representative"])
+        self.persons = persons
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("iin"):
+            person = self.persons.filter(iin=cleaned.pop("iin")).first()
+            if person is None:
+                self.add_error(
+                    "iin", _("No person with this IIN among the persons your organisation serves.")
+                )
+            cleaned["person"] = person
+        return cleaned
 
 
 class ConsentForm(StyledForm):

@@ -114,6 +114,23 @@ def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fi
     )
 
 
+def person_register_into_family(
+    *, actor, organisation, family=None, role=None, is_legal_representative: bool = False, **fields: Any
+) -> Person:
+    """Register a person and, when a family is given, make them its member in one step."""
+    with transaction.atomic():
+        person = person_register(actor=actor, organisation=organisation, **fields)
+        if family is not None:
+            family_member_add(
+                actor=actor,
+                family=family,
+                person=person,
+                role=role,
+                is_legal_representative=is_legal_representative,
+            )
+    return person
+
+
 def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fields: Any) -> Person:
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.change", organisation_id)

@@ -54,14 +54,29 @@ def person_index(request):
 def person_register(request):
     organisation = active_organisation_get(user=request.user)
     require(request.user, "people.register", organisation)
+    family = family_get(user=request.user, pk=request.GET["family"]) if request.GET.get("family") else None
     form = forms.PersonForm(request.POST or None, initial={"iin": request.GET.get("iin", "")})
-    context = {"form": form, "mismatch": False, "existing_iin": None}
-    if request.method == "POST" and form.is_valid():
+    link_form = forms.FamilyLinkForm(request.POST or None, prefix="link") if family else None
+    context = {
+        "form": form,
+        "mismatch": False,
+        "existing_iin": None,
+        "family": family,
+        "link_form": link_form,
+    }
+    if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
         data = dict(form.cleaned_data)
         confirm = data.pop("confirm_mismatch", False)
         try:
-            person = services.person_register(
-                actor=request.user, organisation=organisation, confirm_mismatch=confirm, **data
+            person = services.person_register_into_family(
+                actor=request.user,
+                organisation=organisation,
+                family=family,
+                role=link_form.cleaned_data["family_role"] if family else None,
+                is_legal_representative=family is not None
+                and link_form.cleaned_data["family_legal_representative"],
+                confirm_mismatch=confirm,
+                **data,
             )
         except IinMismatch as exc:
             add_service_errors(form, exc)
@@ -73,6 +88,8 @@ def person_register(request):
             add_service_errors(form, exc)
         else:
             messages.success(request, _("%(name)s has been registered.") % {"name": person.full_name})
+            if family is not None:
+                return redirect("people:family_detail", family.pk)
             return redirect("people:person_detail", person.pk)
     return render(request, "people/person_register.html", context)
 
