@@ -59,5 +59,6 @@ def update_audited(
                 obj=instance,
                 organisation=organisation,
                 changes=changes,
+                subject_person_id=subject_person_id,
             )
     return instance

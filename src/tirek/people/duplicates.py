@@ -1,9 +1,10 @@
 """Duplicate persons: candidate pairs for a manager to look at, and the manager's two answers — merge them,
 or record that they are two different people.
 
-Nothing here merges on its own (domain-kz.md §8: merging two persons is always a person's decision). The finder
-groups persons in the database by what duplicates share (a birth date, a phone, a name key) and compares
-only within each group, so its cost grows with the group sizes, never with the square of the register.
+Nothing here merges on its own (domain-kz.md §8: merging two persons is always a person's decision). The
+finder groups persons in the database by what duplicates share (a birth date, a phone, a name key) and
+compares only within each group, so its cost grows with the group sizes, never with the square of the
+register.
 """
 
 from __future__ import annotations
@@ -417,7 +418,7 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, note: str = "") 
 
 
 def duplicate_dismiss(*, actor, person_a: Person, person_b: Person) -> DuplicateDismissal:
-    """Record that two persons are not the same human, so the pair is not proposed to the organisation again."""
+    """Record that two persons are not one human: the organisation is not offered the pair again."""
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.merge", organisation_id)
     if person_a.pk == person_b.pk:

@@ -281,8 +281,7 @@ def _csv_rows(file_bytes: bytes) -> Iterator[tuple[int, list[Any]]]:
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        for number, cells in enumerate(reader, start=1):
-            yield number, cells
+        yield from enumerate(reader, start=1)
     except csv.Error as error:
         raise _refuse(
             "csv", _("The file is not a well-formed CSV table: %(error)s") % {"error": error}
@@ -310,9 +309,10 @@ def _xlsx_rows(file_bytes: bytes) -> Iterator[tuple[int, list[Any]]]:
     try:
         if not workbook.worksheets:
             raise not_a_workbook
-        for cells in workbook.worksheets[0].iter_rows():
-            if not cells:
-                continue
+        sheet = workbook.worksheets[0]
+        # Many writers record the used range wrongly; read what is there instead of what the file claims.
+        sheet.reset_dimensions()
+        for number, cells in enumerate(sheet.iter_rows(), start=1):
             values = []
             for cell in cells:
                 value = getattr(cell, "value", None)
@@ -321,7 +321,7 @@ def _xlsx_rows(file_bytes: bytes) -> Iterator[tuple[int, list[Any]]]:
                 ):
                     value = _Formula(getattr(value, "text", value) or "=")
                 values.append(value)
-            yield cells[0].row, values
+            yield number, values
     finally:
         workbook.close()
 
@@ -351,31 +351,31 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
     if header_row is None or not any(_cell(None, v) for v in header_row[1]):
         raise _refuse("no_header", _("The first row must hold the column names."), row=1)
     header_number, header_cells = header_row
+    names = [" ".join(str(raw).split()) if raw is not None else "" for raw in header_cells]
     keys: list[str | None] = []
     headers: dict[str, str] = {}
-    for index, raw in enumerate(header_cells):
-        text = " ".join(str(raw).split()) if raw is not None else ""
-        key = HEADER_KEYS.get(_norm(text)) if text else None
-        if text and key is None:
+    for name in names:
+        key = HEADER_KEYS.get(_norm(name.rstrip("*"))) if name else None
+        if name and key is None:
             problems.append(
                 problem(
                     header_number,
-                    text,
+                    name,
                     "unknown_column",
                     _("This column is not known: rename or delete it (the template lists the columns)."),
-                    text,
-                    header=text,
+                    name,
+                    header=name,
                 )
             )
         elif key in headers:
             problems.append(
                 problem(
-                    header_number, key, "duplicate_column", _("This column appears twice."), text, header=text
+                    header_number, key, "duplicate_column", _("This column appears twice."), name, header=name
                 )
             )
             key = None
         elif key:
-            headers[key] = text
+            headers[key] = name
         keys.append(key)
     for column in COLUMNS:
         if column.required and column.key not in headers:
@@ -384,29 +384,31 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
             )
 
     rows: list[Row] = []
-    unnamed_reported: set[int] = set()
+    unnamed: set[int] = set()
     for number, raw_cells in cells:
         values: dict[str, Any] = {}
+        blank = True
         for index, raw in enumerate(raw_cells):
-            key = keys[index] if index < len(keys) else None
-            value = _cell(key, raw)
+            value = _cell(keys[index] if index < len(keys) else None, raw)
             if value is None:
                 continue
-            if key is None:
-                if index >= len(keys) or not header_cells[index]:
-                    if index not in unnamed_reported:
-                        unnamed_reported.add(index)
-                        label = _("column %(number)s") % {"number": index + 1}
-                        problems.append(
-                            problem(
-                                number,
-                                "",
-                                "unnamed_column",
-                                _("This column has no name in the first row."),
-                                value,
-                                header=label,
-                            )
+            blank = False
+            if index >= len(keys) or not names[index]:
+                if index not in unnamed:
+                    unnamed.add(index)
+                    problems.append(
+                        problem(
+                            number,
+                            "",
+                            "unnamed_column",
+                            _("This column has no name in the first row."),
+                            value,
+                            header=_("column %(number)s") % {"number": index + 1},
                         )
+                    )
+                continue
+            key = keys[index]
+            if key is None:  # an unknown or repeated column, reported once in the first row
                 continue
             if isinstance(value, _Formula) or (isinstance(value, str) and _FORMULA.match(value)):
                 problems.append(
@@ -419,8 +421,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
                         header=headers[key],
                     )
                 )
-                continue
-            if isinstance(value, str) and _CONTROL.search(value):
+            elif isinstance(value, str) and _CONTROL.search(value):
                 problems.append(
                     problem(
                         number,
@@ -431,9 +432,9 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
                         header=headers[key],
                     )
                 )
-                continue
-            values[key] = value
-        if not values and not any(_cell(None, raw) for raw in raw_cells):
+            else:
+                values[key] = value
+        if blank:
             continue
         rows.append(Row(number=number, values=values))
         if len(rows) > MAX_ROWS:
@@ -719,8 +720,8 @@ class _Checker:
         if birth_date and plan.opened_on < birth_date:
             reader.fail("opened_on", "before_birth", _("The case cannot open before the date of birth."))
             return
-        if birth_date is None and (plan.person is not None or "birth_date" in reader.problem_columns):
-            return
+        if "opened_on" in reader.problem_columns or (birth_date is None and plan.person is None):
+            return  # already reported: a bad date of birth or opening date
         problem_text = eligibility_problem(Person(birth_date=birth_date), plan.programme, plan.opened_on)
         if problem_text:
             reader.fail("programme", "not_eligible", problem_text)
@@ -729,6 +730,7 @@ class _Checker:
         if not any(reader.values.get(key) for key in PARENT_COLUMNS):
             return
         iin = reader.read("parent_iin", _iin)
+        # A journal seldom holds the parents' IINs; "unknown" is then the true reason there is none.
         parent = {
             "iin": iin,
             "iin_missing_reason": "" if iin else IinMissingReason.UNKNOWN,
@@ -984,8 +986,6 @@ def _write(plans: list[_Plan], *, actor, organisation, result: ImportResult) -> 
                     opened_on=plan.opened_on,
                 )
                 result.cases_opened += 1
-        except _RowFailed:
-            raise
         except ValidationError as error:
             raise _RowFailed(_service_problems(plan, error)) from error
 

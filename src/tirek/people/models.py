@@ -189,8 +189,13 @@ class ExternalReference(models.Model):
 
 class FamilyQuerySet(models.QuerySet):
     def visible_to(self, user) -> FamilyQuerySet:
-        condition = person_visibility(user, prefix="members__person__")
-        return self.all() if condition is None else self.filter(condition).distinct()
+        """Families the user's organisation registered, or with a member it serves."""
+        condition = person_visibility(user)
+        if condition is None:
+            return self.all()
+        organisation_id = user.active_organisation_id_checked() if user.is_authenticated else None
+        members = FamilyMember.objects.filter(person__in=Person.objects.filter(condition)).values("family_id")
+        return self.filter(Q(registered_by_id=organisation_id) | Q(pk__in=members))
 
 
 class Family(models.Model):

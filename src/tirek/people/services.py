@@ -315,6 +315,7 @@ def consent_withdraw(*, actor, consent: Consent, withdrawn_by: str, withdrawn_on
         data={"withdrawn_on": withdrawn_on or timezone.localdate(), "withdrawn_by": withdrawn_by},
         fields=["withdrawn_on", "withdrawn_by"],
         organisation=organisation_id,
+        subject_person_id=consent.person_id,
     )
 
 
