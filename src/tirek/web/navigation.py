@@ -15,7 +15,8 @@ def navigation_for(user) -> dict:
     active_id = user.active_organisation_id_checked()
     active = next((m for m in memberships if m.organisation_id == active_id), None)
     items = [(reverse("web:home"), _("Home"))]
-    if active is not None or user.is_administrator:
+    # Analysts work with aggregates only: no lists of persons or cases.
+    if active is not None and active.role != "analyst":
         items.append((reverse("people:person_list"), _("Persons")))
         items.append((reverse("cases:case_list"), _("Cases")))
     items.append((reverse("directory:organisation_list"), _("Organisations")))
