@@ -229,3 +229,23 @@ def test_the_person_list_and_search_run_a_fixed_number_of_queries(cast, iin, dja
         assert client.get(reverse("people:person_list"), {"q": "Nurlan"}).status_code == 200
     with django_assert_max_num_queries(8):
         assert len(client.get("/api/v1/persons/", {"q": "omarov"}).json()["results"]) == 40
+
+
+def test_the_registration_page_asks_for_confirmation_only_after_a_mismatch(cast, iin):
+    client = cast.client(cast.coordinator_a)
+    number = iin(dt.date(2024, 5, 17), "female")
+    fields = {
+        "iin": number,
+        "surname": "Ахметова",
+        "given_name": "Дана",
+        "birth_date": "2024-05-18",
+        "sex": "female",
+    }
+    assert "confirm_mismatch" not in client.get(reverse("people:person_register")).content.decode()
+    warned = client.post(reverse("people:person_register"), fields)
+    assert warned.status_code == 200
+    assert 'name="confirm_mismatch"' in warned.content.decode()
+    assert not Person.objects.filter(iin=number).exists()
+    saved = client.post(reverse("people:person_register"), {**fields, "confirm_mismatch": "on"})
+    assert saved.status_code == 302
+    assert Person.objects.get(iin=number).birth_date == dt.date(2024, 5, 18)

@@ -38,6 +38,15 @@ class PersonForm(StyledModelForm):
         self.fields["phone"].widget.attrs["placeholder"] = "+77011234567"
         self.fields["birth_date"].required = False
         self.fields["sex"].required = False
+        # The confirmation appears only once the IIN disagreed with the data (see offer_confirmation).
+        if not (self.data and self.data.get("confirm_mismatch")):
+            del self.fields["confirm_mismatch"]
+
+    def offer_confirmation(self) -> None:
+        if "confirm_mismatch" not in self.fields:
+            self.fields["confirm_mismatch"] = forms.BooleanField(
+                label=_("The data are right although they disagree with the IIN"), required=False
+            )
 
     def _post_clean(self):
         # The service validates the person (IIN rules, uniqueness, mismatch warning); the form only parses.

@@ -80,6 +80,7 @@ def person_register(request):
             )
         except IinMismatch as exc:
             add_service_errors(form, exc)
+            form.offer_confirmation()
             context["mismatch"] = True
         except ValidationError as exc:
             if getattr(exc, "code", None) == "iin_exists" or _has_code(exc, "iin_exists"):
@@ -175,6 +176,7 @@ def person_edit(request, pk):
             services.person_update(actor=request.user, person=person, confirm_mismatch=confirm, **data)
         except IinMismatch as exc:
             add_service_errors(form, exc)
+            form.offer_confirmation()
             mismatch = True
         except ValidationError as exc:
             add_service_errors(form, exc)
