@@ -12,6 +12,7 @@ from tirek.cases.api import CaseViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
+from tirek.people.import_api import PersonImportView
 
 
 class Router(SimpleRouter):
@@ -44,6 +45,7 @@ urlpatterns = [
     path("me/", me, name="me"),
     path("me/active-organisation/", me_active, name="me-active-organisation"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("people/import/", PersonImportView.as_view(), name="person-import"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

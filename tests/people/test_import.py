@@ -11,46 +11,17 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.urls import include, path, reverse
+from django.urls import reverse
 from django.utils import timezone, translation
 
-from tirek import urls as project_urls
 from tirek.audit.models import AuditEvent
 from tirek.cases.models import Case
 from tirek.core.errors import NotAllowed
 from tirek.core.iin import check_digit
-from tirek.people import import_api, import_views, importing
+from tirek.people import importing
 from tirek.people.models import ExternalReference, Family, FamilyMember, Person
 
-# ---------------------------------------------------------------------------------------------------------
-# URLs: the page and the API as they will be wired in tirek.urls and tirek.api_urls.
-
-IMPORT_PATTERNS = [
-    path("import/", import_views.import_page, name="import"),
-    path("import/template/", import_views.import_template, name="import_template"),
-]
-
-
-def _people_patterns() -> list:
-    try:
-        from tirek.people.urls import urlpatterns as existing
-    except ImportError:
-        existing = []
-    names = {getattr(pattern, "name", None) for pattern in existing}
-    return [*existing, *(pattern for pattern in IMPORT_PATTERNS if pattern.name not in names)]
-
-
 API_PATH = "/api/v1/people/import/"
-urlpatterns = [
-    path("people/", include((_people_patterns(), "people"))),
-    path(API_PATH.lstrip("/"), import_api.PersonImportView.as_view()),
-    *(p for p in project_urls.urlpatterns if getattr(p, "namespace", None) != "people"),
-]
-
-
-@pytest.fixture(autouse=True)
-def import_urls(settings):
-    settings.ROOT_URLCONF = __name__
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -72,6 +43,10 @@ def born(days_ago: int = 400) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=days_ago)
 
 
+def wrong_check_digit(iin: str) -> str:
+    return iin[:11] + str((int(iin[11]) + 1) % 10)
+
+
 def child(number: int = 1, **values) -> dict:
     birth = values.pop("birth", born())
     sex = values.pop("sex_code", "female")
@@ -87,7 +62,7 @@ def child(number: int = 1, **values) -> dict:
     return row
 
 
-def headers_for(rows: list[dict], language: str) -> list[str]:
+def headers_for(rows: list[dict]) -> list[str]:
     keys = [column.key for column in importing.COLUMNS if any(column.key in row for row in rows)]
     keys += [key for row in rows for key in row if key not in importing.COLUMNS_BY_KEY and key not in keys]
     return keys
@@ -99,7 +74,7 @@ def header(key: str, language: str) -> str:
 
 
 def csv_bytes(rows: list[dict], *, language="kk", encoding="utf-8", delimiter=",", keys=None) -> bytes:
-    keys = keys or headers_for(rows, language)
+    keys = keys or headers_for(rows)
     output = io.StringIO()
     writer = csv.writer(output, delimiter=delimiter)
     writer.writerow([header(key, language) for key in keys])
@@ -109,7 +84,7 @@ def csv_bytes(rows: list[dict], *, language="kk", encoding="utf-8", delimiter=",
 
 
 def xlsx_bytes(rows: list[dict], *, language="kk", keys=None) -> bytes:
-    keys = keys or headers_for(rows, language)
+    keys = keys or headers_for(rows)
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append([header(key, language) for key in keys])
@@ -144,7 +119,7 @@ def _formula_xlsx() -> bytes:
     row = child()
     sheet.append([header(key, "kk") for key in row])
     sheet.append(list(row.values()))
-    sheet.cell(row=2, column=4, value="=CONCATENATE(\"Ом\",\"арова\")")
+    sheet.cell(row=2, column=4, value='=CONCATENATE("Ом","арова")')
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -198,18 +173,30 @@ BROKEN = {
     "a formula in an XLSX cell": (_formula_xlsx, "journal.xlsx", (2, "given_name", "formula")),
     "a file that is not a workbook": (lambda: b"PK\x03\x04 not a zip", "journal.xlsx", (None, "", "xlsx")),
     "a wrong IIN check digit": (
-        lambda: csv_bytes([child(iin=make_iin(born())[:11] + str((int(make_iin(born())[11]) + 1) % 10))]),
+        lambda: csv_bytes([child(iin=wrong_check_digit(child()["iin"]))]),
         "journal.csv",
         (2, "iin", "iin_checksum"),
     ),
-    "an IIN that is not 12 digits": (lambda: csv_bytes([child(iin="12345")]), "journal.csv", (2, "iin", "iin_format")),
+    "an IIN that is not 12 digits": (
+        lambda: csv_bytes([child(iin="12345")]),
+        "journal.csv",
+        (2, "iin", "iin_format"),
+    ),
     "an IIN whose date disagrees": (
         lambda: csv_bytes([child(birth_date=born(500).strftime("%d.%m.%Y"))]),
         "journal.csv",
         (2, "birth_date", "iin_mismatch"),
     ),
-    "an IIN whose sex disagrees": (lambda: csv_bytes([child(sex="ер")]), "journal.csv", (2, "sex", "iin_mismatch")),
-    "an impossible date": (lambda: csv_bytes([child(birth_date="31.02.2024")]), "journal.csv", (2, "birth_date", "date")),
+    "an IIN whose sex disagrees": (
+        lambda: csv_bytes([child(sex="ер")]),
+        "journal.csv",
+        (2, "sex", "iin_mismatch"),
+    ),
+    "an impossible date": (
+        lambda: csv_bytes([child(birth_date="31.02.2024")]),
+        "journal.csv",
+        (2, "birth_date", "date"),
+    ),
     "a date of birth in the future": (
         lambda: csv_bytes([child(birth=timezone.localdate() + dt.timedelta(days=3))]),
         "journal.csv",
@@ -260,7 +247,11 @@ BROKEN = {
         "journal.csv",
         (2, "parent_role", "parent_sex"),
     ),
-    "a surname too long": (lambda: csv_bytes([child(surname="А" * 101)]), "journal.csv", (2, "surname", "too_long")),
+    "a surname too long": (
+        lambda: csv_bytes([child(surname="А" * 101)]),
+        "journal.csv",
+        (2, "surname", "too_long"),
+    ),
 }
 
 
@@ -369,12 +360,21 @@ def test_a_russian_journal_in_windows_1251_imports_with_family_and_case(cast):
     journal = csv_bytes([row], language="ru", encoding="cp1251", delimiter=";")
     result = run(cast, journal)
     assert result.ok, result.problems
-    assert (result.created, result.cases_opened, result.parents_created, result.families_created) == (1, 1, 1, 1)
+    assert (result.created, result.cases_opened, result.parents_created, result.families_created) == (
+        1,
+        1,
+        1,
+        1,
+    )
     person = Person.objects.get(iin=row["iin"])
     assert person.phone == "+77011234567"
     assert person.region.kato == "750000000"
     case = Case.objects.get(person=person)
-    assert (case.programme, case.referral_source, case.organisation) == (cast.programme_a, "polyclinic", cast.almaty)
+    assert (case.programme, case.referral_source, case.organisation) == (
+        cast.programme_a,
+        "polyclinic",
+        cast.almaty,
+    )
     mother = FamilyMember.objects.get(person__iin=row["parent_iin"])
     assert (mother.role, mother.is_legal_representative) == ("mother", True)
     assert mother.person.sex == "female" and mother.person.birth_date == mother_birth
@@ -442,9 +442,13 @@ def test_headers_are_recognised_in_either_language_or_english_whatever_the_case(
     assert result.ok, result.problems
 
 
-def test_the_templates_import_as_they_are(cast):
+def test_the_templates_import_as_they_are_with_a_programme_of_the_organisation(cast):
+    cast.programme_a.name_kk, cast.programme_a.name_ru = "Ерте араласу (0–3 жас)", "Ранняя помощь (0–3 года)"
+    cast.programme_a.save()
+    client = cast.client(cast.coordinator_a)
     for language, file_format in (("kk", "xlsx"), ("ru", "csv")):
-        template = importing.import_template(language, file_format)
+        url = reverse("people:import_template")
+        template = client.get(url, {"language": language, "format": file_format}).content
         result = run(cast, template, f"template.{file_format}")
         assert result.ok, result.problems
     assert Person.objects.filter(surname="Омарова").count() == 2  # the example child and its mother
@@ -467,7 +471,7 @@ def test_the_import_leaves_a_summary_audit_event_beside_the_services_own(cast):
 
 
 def test_messages_come_in_the_users_language(cast):
-    bad = child(iin=make_iin(born())[:11] + str((int(make_iin(born())[11]) + 1) % 10), surname="")
+    bad = child(iin=wrong_check_digit(child()["iin"]), surname="")
     with translation.override("kk"):
         result = run(cast, csv_bytes([bad]))
         required = translation.gettext("This field is required.")
@@ -535,7 +539,8 @@ def test_the_page_imports_a_good_file_and_says_how_many(cast):
     response = client.post(reverse("people:import"), {"file": upload}, follow=True)
     assert response.redirect_chain == [(reverse("people:import"), 302)]
     assert Person.objects.count() == 2
-    assert list(response.context["messages"])[0].level_tag == "success"
+    (message,) = response.context["messages"]
+    assert message.level_tag == "success"
 
 
 def test_the_page_shows_the_problems_of_a_bad_file_and_imports_nothing(cast):
@@ -599,7 +604,8 @@ def test_the_api_answers_a_bad_file_with_the_problems_in_the_one_error_shape(cas
 def test_the_api_without_a_file_is_an_invalid_request(cast):
     response = cast.client(cast.coordinator_a).post(API_PATH, {})
     assert response.status_code == 400
-    assert response.json()["error"]["fields"] == {"file": [response.json()["error"]["fields"]["file"][0]]}
+    error = response.json()["error"]
+    assert (error["code"], list(error["fields"])) == ("invalid", ["file"])
 
 
 def test_the_import_is_documented_in_a_valid_schema(cast):
@@ -621,7 +627,9 @@ def test_the_command_imports_a_file(cast, tmp_path):
     journal = tmp_path / "journal.csv"
     journal.write_bytes(csv_bytes([child(1), child(2)]))
     output = io.StringIO()
-    call_command("import", "persons", str(journal), organisation=cast.almaty.bin, user="aigerim", stdout=output)
+    call_command(
+        "import", "persons", str(journal), organisation=cast.almaty.bin, user="aigerim", stdout=output
+    )
     assert Person.objects.count() == 2
     assert "2" in output.getvalue()
 
@@ -640,7 +648,9 @@ def test_the_command_reports_a_broken_file_and_fails(cast, tmp_path):
             language="en",
             stderr=errors,
         )
-    assert "journal.csv:3, birth_date" in errors.getvalue() or "journal.csv:3," in errors.getvalue()
+    assert errors.getvalue().startswith(
+        "journal.csv:3, Туған күні, '30.02.2024': Enter the date as dd.mm.yyyy"
+    )
     assert not Person.objects.exists()
 
 

@@ -57,7 +57,7 @@ def import_page(request):
             "form": form,
             "organisation": organisation,
             "result": result,
-            "columns": [(column.header(), column.required) for column in importing.COLUMNS],
+            "columns": importing.COLUMNS,
             "max_megabytes": importing.MAX_BYTES // (1024 * 1024),
             "max_rows": importing.MAX_ROWS,
         },
@@ -74,7 +74,8 @@ def import_template(request):
     if language not in ("kk", "ru") or file_format not in TEMPLATE_TYPES:
         raise Http404
     response = HttpResponse(
-        importing.import_template(language, file_format), content_type=TEMPLATE_TYPES[file_format]
+        importing.import_template(language, file_format, organisation=organisation),
+        content_type=TEMPLATE_TYPES[file_format],
     )
     response["Content-Disposition"] = f'attachment; filename="tirek-import-{language}.{file_format}"'
     return response

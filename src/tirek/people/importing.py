@@ -89,6 +89,7 @@ COLUMNS = (
     Column("parent_phone", "Ата-анасының телефоны", "Телефон родителя"),
 )
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
+_COLUMN_ORDER = {column.key: index for index, column in enumerate(COLUMNS)}
 DATE_COLUMNS = frozenset({"birth_date", "opened_on"})
 IIN_COLUMNS = frozenset({"iin", "parent_iin"})
 PARENT_COLUMNS = ("parent_surname", "parent_given_name", "parent_iin", "parent_role", "parent_phone")
@@ -154,7 +155,7 @@ def _choice_table(choices: type[TextChoices], words: dict[str, Iterable[str]]) -
 # Problems
 
 
-def problem(
+def _problem(
     row: int | None, column: str, code: str, message: str, value: Any = "", header: str = ""
 ) -> dict[str, Any]:
     """One line of the report: where (row as numbered in the spreadsheet, column key), what and why."""
@@ -187,7 +188,7 @@ def _capped(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
         "…and %(count)s more problems. Correct these and import the file again.",
         rest,
     ) % {"count": rest}
-    return [*problems[:MAX_PROBLEMS], problem(None, "", "too_many_problems", more)]
+    return [*problems[:MAX_PROBLEMS], _problem(None, "", "too_many_problems", more)]
 
 
 class FileRefused(Exception):
@@ -199,7 +200,7 @@ class FileRefused(Exception):
 
 
 def _refuse(code: str, message: str, row: int | None = None) -> FileRefused:
-    return FileRefused([problem(row, "", code, message)])
+    return FileRefused([_problem(row, "", code, message)])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -358,7 +359,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
         key = HEADER_KEYS.get(_norm(name.rstrip("*"))) if name else None
         if name and key is None:
             problems.append(
-                problem(
+                _problem(
                     header_number,
                     name,
                     "unknown_column",
@@ -369,7 +370,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
             )
         elif key in headers:
             problems.append(
-                problem(
+                _problem(
                     header_number, key, "duplicate_column", _("This column appears twice."), name, header=name
                 )
             )
@@ -380,7 +381,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
     for column in COLUMNS:
         if column.required and column.key not in headers:
             problems.append(
-                problem(header_number, column.key, "missing_column", _("This column is required."))
+                _problem(header_number, column.key, "missing_column", _("This column is required."))
             )
 
     rows: list[Row] = []
@@ -397,7 +398,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
                 if index not in unnamed:
                     unnamed.add(index)
                     problems.append(
-                        problem(
+                        _problem(
                             number,
                             "",
                             "unnamed_column",
@@ -412,7 +413,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
                 continue
             if isinstance(value, _Formula) or (isinstance(value, str) and _FORMULA.match(value)):
                 problems.append(
-                    problem(
+                    _problem(
                         number,
                         key,
                         "formula",
@@ -423,7 +424,7 @@ def _journal(cells: Iterator[tuple[int, list[Any]]]) -> Journal:
                 )
             elif isinstance(value, str) and _CONTROL.search(value):
                 problems.append(
-                    problem(
+                    _problem(
                         number,
                         key,
                         "control_characters",
@@ -625,7 +626,7 @@ class _Checker:
                         "duplicate",
                         _("Row %(row)s has the same value: each person is on one row.") % {"row": first},
                     )
-            problems.extend(reader.problems)
+            problems.extend(sorted(reader.problems, key=lambda p: _COLUMN_ORDER.get(p["column"], 0)))
             plans.append(plan)
         return plans, problems
 
@@ -780,7 +781,7 @@ class _RowReader:
     def fail(self, key: str, code: str, message: str) -> None:
         self.problem_columns.add(key)
         self.problems.append(
-            problem(
+            _problem(
                 self.row.number, key, code, message, self.values.get(key), header=self.headers.get(key, "")
             )
         )
@@ -890,7 +891,7 @@ def _service_problems(plan: _Plan, error: ValidationError, prefix: str = "") -> 
             key = "opened_on"
         for message in messages:
             problems.append(
-                problem(plan.row.number, key, "invalid", message, plan.row.values.get(key) if key else "")
+                _problem(plan.row.number, key, "invalid", message, plan.row.values.get(key) if key else "")
             )
     return problems
 
@@ -938,7 +939,7 @@ def import_persons(
             rows=len(journal.rows),
             dry_run=dry_run,
             problems=[
-                problem(
+                _problem(
                     None,
                     "",
                     "conflict",
@@ -1060,9 +1061,17 @@ def _example_iin(birth: dt.date, century_sex: str) -> str:
         serial += 1
 
 
-def _example(language: str) -> dict[str, Any]:
-    child_birth, parent_birth = dt.date(2024, 3, 15), dt.date(1994, 5, 20)
+def _example(language: str, organisation=None) -> dict[str, Any]:
+    child_birth, parent_birth, opened_on = dt.date(2024, 3, 15), dt.date(1994, 5, 20), dt.date(2025, 9, 1)
     kk = language == "kk"
+    programme = "Ерте араласу" if kk else "Ранняя помощь"
+    if organisation is not None:
+        programmes = list(Programme.objects.filter(organisation=organisation, is_active=True))
+        fitting = [
+            p for p in programmes if not eligibility_problem(Person(birth_date=child_birth), p, opened_on)
+        ]
+        if fitting or programmes:
+            programme = getattr((fitting or programmes)[0], f"name_{language}")
     return {
         "external_id": "1",
         "iin": _example_iin(child_birth, "6"),
@@ -1076,8 +1085,8 @@ def _example(language: str) -> dict[str, Any]:
         "locality": "Алматы",
         "street": "Абай даңғылы, 10" if kk else "проспект Абая, 10",
         "phone": "+77011234567",
-        "programme": "Ерте араласу" if kk else "Ранняя помощь",
-        "opened_on": dt.date(2025, 9, 1),
+        "programme": programme,
+        "opened_on": opened_on,
         "referral_source": "емхана" if kk else "поликлиника",
         "parent_surname": "Омарова",
         "parent_given_name": "Сәуле",
@@ -1087,12 +1096,13 @@ def _example(language: str) -> dict[str, Any]:
     }
 
 
-def import_template(language: str, file_format: str = "xlsx") -> bytes:
-    """An empty journal to fill in: the column names in `language` (kk or ru) and one example row."""
+def import_template(language: str, file_format: str = "xlsx", *, organisation=None) -> bytes:
+    """An empty journal to fill in: the column names in `language` (kk or ru) and one example row (naming
+    one of `organisation`'s programmes when given)."""
     if language not in ("kk", "ru"):
         raise ValueError("the template is in kk or ru")
     headers = [column.header(language) for column in COLUMNS]
-    example = _example(language)
+    example = _example(language, organisation)
     if file_format == "csv":
         output = io.StringIO()
         writer = csv.writer(output, delimiter=";", lineterminator="\r\n")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tirek.people import views
+from tirek.people import import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("<uuid:pk>/diagnoses/add/", views.person_diagnosis_add, name="person_diagnosis_add"),
     path("<uuid:pk>/consents/add/", views.consent_add, name="consent_add"),
     path("<uuid:pk>/consents/<uuid:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("import/", import_views.import_page, name="import"),
+    path("import/template/", import_views.import_template, name="import_template"),
     path("families/", views.family_index, name="family_list"),
     path("families/new/", views.family_create, name="family_create"),
     path("families/<uuid:pk>/", views.family_detail, name="family_detail"),

@@ -46,6 +46,7 @@ def person_index(request):
         "too_short": 0 < len(query.strip()) < 3,
         "page": page,
         "can_register": can(request.user, "people.register"),
+        "can_import": can(request.user, "people.import"),
     }
     return render(request, "people/person_list.html", context)
 
