@@ -105,5 +105,16 @@ messages-update: venv
 	  ../../$(TIREK) makemessages -d djangojs -l $$lang --no-obsolete --ignore=static/vendor -v 0 || true; \
 	done
 
+# Search timings on 250,000 generated persons: SQLite (var/bench.sqlite3), then PostgreSQL (database tirek_bench)
+# when scripts/postgres-up can start it. Each run writes its table into docs/performance.md.
+bench: venv
+	mkdir -p var
+	$(TEST_ENV) TIREK_DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) scripts/bench-search --persons 250000
+	if scripts/postgres-up; then
+	  $(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL)_bench $(PY) scripts/bench-search --persons 250000
+	else
+	  echo "PostgreSQL is not available: measured on SQLite only."
+	fi
+
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .pytest_cache .ruff_cache

@@ -12,6 +12,7 @@ from tirek.cases.api import CaseViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
+from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportView
 
 
@@ -46,6 +47,14 @@ urlpatterns = [
     path("me/active-organisation/", me_active, name="me-active-organisation"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("people/import/", PersonImportView.as_view(), name="person-import"),
+    # Before the router: otherwise persons/<pk>/ would take "duplicates" and "merge" for ids.
+    path("persons/duplicates/", PersonDuplicateViewSet.as_view({"get": "list"}), name="person-duplicates"),
+    path(
+        "persons/duplicates/dismiss/",
+        PersonDuplicateViewSet.as_view({"post": "dismiss"}),
+        name="person-duplicates-dismiss",
+    ),
+    path("persons/merge/", PersonDuplicateViewSet.as_view({"post": "merge"}), name="person-merge"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -1,4 +1,4 @@
-"""An intake journey in Kazakh: register a child and a parent, record the consent, enrol, find the child again."""
+"""An intake journey in Kazakh: register a child and a parent, record the consent, enrol, find her again."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Name keys (domain-kz.md §8): one name in Kazakh Cyrillic, Russian-style Cyrillic and Latin gives one key."""
+"""Name keys (domain-kz.md §8): one name in Kazakh Cyrillic, Russian Cyrillic and Latin gives one key."""
 
 from __future__ import annotations
 
@@ -58,9 +58,6 @@ def test_folded_reads_kazakh_letters_and_a_latin_i_as_their_russian_look_alikes(
     assert folded("AIGERIM") == "aigerim"  # Latin stays Latin
 
 
-@pytest.mark.xfail(
-    strict=True, reason="names.py maps Latin c to ts before it sees ch: CHINGIZ gives tshingiz"
-)
 def test_a_latin_ch_is_the_cyrillic_ch():
     assert skeleton("Чингиз") == skeleton("CHINGIZ") == skeleton("Chingiz")
 
@@ -73,7 +70,6 @@ def test_a_skeleton_of_a_name_is_ascii_lower_case(name):
     assert key == " ".join(key.split())
 
 
-@pytest.mark.xfail(strict=True, reason="names.py takes compatibility letters apart after lower(): ℠ gives SM")
 @given(st.text())
 @example("℠")
 def test_a_skeleton_of_any_text_is_ascii_lower_case(text):
@@ -82,10 +78,6 @@ def test_a_skeleton_of_any_text_is_ascii_lower_case(text):
     assert key == key.lower()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="names.py: ch (from ч or ç) becomes tsh on a second pass, and kkh collapses to a new kh digraph",
-)
 @given(names)
 @example("Чингиз")
 @example("ККХ")

@@ -111,7 +111,7 @@ def folded(name: str) -> str:
 
 def skeleton(name: str) -> str:
     """An ASCII key equal for the usual spellings of one name in either script."""
-    text = _lower(name)
+    text = _lower(name).replace("ch", "ч")  # Latin ch is one sound, not c (ts) + h
     out: list[str] = []
     for ch in text:
         if ch in _CYRILLIC:
@@ -120,19 +120,24 @@ def skeleton(name: str) -> str:
             out.append(_LATIN_SPECIAL[ch])
         else:
             plain = unicodedata.normalize("NFKD", ch)
-            plain = "".join(c for c in plain if not unicodedata.combining(c))
+            plain = "".join(c for c in plain if not unicodedata.combining(c)).lower()
             if plain.isascii() and plain.isalpha():
                 out.append(_LATIN.get(plain, plain))
             elif ch.isspace() or ch == "-":
                 out.append(" ")
-    key = "".join(out)
+    key = _collapse("".join(out))
     for digraph, sound in _DIGRAPHS:
         key = key.replace(digraph, sound)
+    return " ".join(_collapse(key).split())
+
+
+def _collapse(key: str) -> str:
+    """Doubled letters count once (Жанна, Zhanna and Janna meet)."""
     collapsed: list[str] = []
     for ch in key:
         if not collapsed or collapsed[-1] != ch or ch == " ":
             collapsed.append(ch)
-    return " ".join("".join(collapsed).split())
+    return "".join(collapsed)
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
@@ -147,4 +152,4 @@ def edit_distance(a: str, b: str, limit: int = 2) -> int:
         if min(current) > limit:
             return limit + 1
         previous = current
-    return previous[-1]
+    return min(previous[-1], limit + 1)

@@ -39,6 +39,11 @@ from tirek.people.services import (
     person_register,
 )
 
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
 REF_PREFIX = "DEMO-"
 CASE_PREFIXES = {
     "kenes": "KEN",
@@ -66,17 +71,23 @@ NEW_MANAGERS = {
 COORDINATORS = {"kenes": "coordinator", "kamkorlyk": "shymkent"}
 TEAMS = {"kenes": ("specialist",), "rc2": ("shymkent",)}
 
-KZ_MALE = "Нұрлан Ерлан Бауыржан Асхат Дәурен Серік Қайрат Ержан Арман Талғат Бақыт Марат Ғалым Жандос Айдос".split()
-KZ_FEMALE = "Айгерім Әлия Дана Гүлнар Сәуле Динара Мадина Әсел Жанар Ақмарал Гүлмира Назым Айнұр Меруерт".split()
-KZ_BOYS = "Мұхаммед Тимур Алдияр Әлихан Айсұлтан Нұрислам Айбар Ерасыл Жансар Әмір Ислам Іңкәр Дамир".split()
-KZ_GIRLS = "Аружан Інжу Айша Томирис Медина Айлин Раяна Аяла Сафия Дана Әлия Айгерім Ақбота Жасмин".split()
-KZ_YOUNG_MEN = "Нұрсұлтан Дамир Бекзат Алмас Санжар Ерасыл Нұрлан Ерлан Тимур Бауыржан Әділет".split()
-KZ_YOUNG_WOMEN = "Аружан Жансая Назерке Балауса Камила Ақбота Айзере Дана Әлия Інжу Меруерт".split()
-KZ_SURNAMES = (
+KZ_MALE = _words(
+    "Нұрлан Ерлан Бауыржан Асхат Дәурен Серік Қайрат Ержан Арман Талғат Бақыт Марат Ғалым Жандос Айдос"
+)
+KZ_FEMALE = _words(
+    "Айгерім Әлия Дана Гүлнар Сәуле Динара Мадина Әсел Жанар Ақмарал Гүлмира Назым Айнұр Меруерт"
+)
+KZ_BOYS = _words("Мұхаммед Тимур Алдияр Әлихан Айсұлтан Нұрислам Айбар Ерасыл Жансар Әмір Ислам Дамир")
+KZ_GIRLS = _words(
+    "Аружан Інжу Айша Томирис Медина Айлин Раяна Аяла Сафия Дана Әлия Айгерім Ақбота Жасмин Іңкәр"
+)
+KZ_YOUNG_MEN = _words("Нұрсұлтан Дамир Бекзат Алмас Санжар Ерасыл Нұрлан Ерлан Тимур Бауыржан Әділет")
+KZ_YOUNG_WOMEN = _words("Аружан Жансая Назерке Балауса Камила Ақбота Айзере Дана Әлия Інжу Меруерт")
+KZ_SURNAMES = _words(
     "Ахметов Омаров Қасымов Сейітов Жақсылықов Тұрсынбаев Әбенов Нұрпейісов Бекмұратов Сәрсенбаев Есенов "
     "Мұқанов Жұмабаев Оспанов Серікбаев Әлімов Төлегенов Байжанов Исаев Дәулетов Ермеков Құдайбергенов "
     "Мамыров Ташенов Ыбыраев Шәкенов Иманғалиев Әуезов Бейсенов Қуанышев"
-).split()
+)
 # Russian given names with the patronymics they give (son, daughter).
 RU_MALE = {
     "Сергей": ("Сергеевич", "Сергеевна"),
@@ -89,10 +100,12 @@ RU_MALE = {
     "Николай": ("Николаевич", "Николаевна"),
     "Пётр": ("Петрович", "Петровна"),
 }
-RU_FEMALE = "Ольга Елена Наталья Татьяна Анна Мария Ирина Светлана Юлия Екатерина".split()
-RU_BOYS = "Артём Матвей Тимофей Максим Даниил Кирилл Иван Михаил".split()
-RU_GIRLS = "Алиса София Ева Милана Варвара Полина Анна Вероника".split()
-RU_SURNAMES = "Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Новиков Морозов Волков Ким Пак Шевченко".split()
+RU_FEMALE = _words("Ольга Елена Наталья Татьяна Анна Мария Ирина Светлана Юлия Екатерина")
+RU_BOYS = _words("Артём Матвей Тимофей Максим Даниил Кирилл Иван Михаил")
+RU_GIRLS = _words("Алиса София Ева Милана Варвара Полина Анна Вероника")
+RU_SURNAMES = _words(
+    "Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Новиков Морозов Волков Ким Пак Шевченко"
+)
 INVARIABLE_SURNAMES = {"Ким", "Пак", "Шевченко"}
 FOREIGN = [("UZ", "өзбек, орыс"), ("KG", "қырғыз, орыс")]
 PHONE_CODES = ("700", "701", "702", "705", "707", "708", "771", "775", "776", "777", "778")
@@ -129,7 +142,12 @@ CHILD_SOURCES = [
     ReferralSource.SELF,
     ReferralSource.HOTLINE_150,
 ]
-FAMILY_SOURCES = [ReferralSource.HOTLINE_111, ReferralSource.SELF, ReferralSource.ORGANISATION, ReferralSource.OTHER]
+FAMILY_SOURCES = [
+    ReferralSource.HOTLINE_111,
+    ReferralSource.SELF,
+    ReferralSource.ORGANISATION,
+    ReferralSource.OTHER,
+]
 LEAVER_SOURCES = [ReferralSource.ORGANISATION, ReferralSource.SELF, ReferralSource.HOTLINE_150]
 CLOSURES = {
     "completed": "Бағдарлама бойынша жұмыс аяқталды.",
@@ -144,7 +162,7 @@ SERVICES_AND_DATA = [ConsentPurpose.SERVICES, ConsentPurpose.DATA_PROCESSING]
 
 
 def synthetic_iin(birth: dt.date, sex: str, serial: int) -> tuple[str, int]:
-    """A valid IIN for a birth date and sex, and the serial used (bumped past prefixes with no check digit)."""
+    """A valid IIN for a birth date and sex, and the serial used (bumped past numbers that cannot exist)."""
     century = {1800: 1, 1900: 3, 2000: 5}[birth.year // 100 * 100] + (0 if sex == "male" else 1)
     while True:
         prefix = f"{birth:%y%m%d}{century}{serial % 10000:04d}"
@@ -261,7 +279,8 @@ class Planner:
                 closed_on = add_months(person.birth_date, programme.max_age_months)
                 opened_on = closed_on - dt.timedelta(days=rng.randint(90, 400))
             else:
-                opened_on = today - dt.timedelta(days=rng.randint(0, 540))
+                earliest = max(person.birth_date + dt.timedelta(days=1), today - dt.timedelta(days=540))
+                opened_on = earliest + dt.timedelta(days=rng.randint(0, max(0, (today - earliest).days)))
                 span = (today - opened_on).days
                 closed_on = opened_on + dt.timedelta(days=rng.randint(min(14, span), span))
             problem = eligibility_problem(probe, programme, opened_on)
@@ -272,19 +291,28 @@ class Planner:
                 or bool(problem) != override
             ):
                 continue
-            if outcome in ("active", "intake") and not override:
-                if eligibility_problem(probe, programme, today):
-                    continue
+            if (
+                outcome in ("active", "intake")
+                and not override
+                and eligibility_problem(probe, programme, today)
+            ):
+                continue
             break
         else:
             return None
         received_on = max(person.birth_date, opened_on - dt.timedelta(days=rng.randint(0, 21)))
         if consent_by is not None:
             given_on = received_on + dt.timedelta(days=rng.randint(0, (opened_on - received_on).days))
-            if not any(c[0] is person for c in household.consents):
-                purposes = list(SERVICES_AND_DATA)
-                if rng.random() < 0.3:
-                    purposes.append(ConsentPurpose.SHARING)
+            if consent_by is person:  # an adult consents for themselves, from their 18th birthday
+                given_on = min(opened_on, max(given_on, add_months(person.birth_date, 12 * 18)))
+            purposes = list(SERVICES_AND_DATA)
+            if rng.random() < 0.3:
+                purposes.append(ConsentPurpose.SHARING)
+            for index, (consenting, by, old_purposes, old_on) in enumerate(household.consents):
+                if consenting is person:  # one consent per person, early enough for each of their cases
+                    household.consents[index] = (consenting, by, old_purposes, min(old_on, given_on))
+                    break
+            else:
                 household.consents.append((person, consent_by, purposes, given_on))
         closing = outcome not in ("active", "intake")
         active_at_open = consent_by is not None and (outcome == "active" or (closing and rng.random() < 0.5))
@@ -348,7 +376,7 @@ class Planner:
             if rng.random() < 0.35
             else self.surname(base, "female"),
             rng.choice(RU_FEMALE if russian else KZ_FEMALE),
-            f"{rng.choice(list(RU_MALE))[:-1]}овна" if russian else f"{rng.choice(KZ_MALE)}қызы",
+            rng.choice(list(RU_MALE.values()))[1] if russian else f"{rng.choice(KZ_MALE)}қызы",
             "female",
             mother_birth,
             phone=self.phone(),
@@ -358,7 +386,7 @@ class Planner:
         reps.append((mother, FamilyRole.MOTHER))
         if rng.random() < father_p:
             father_extra = dict(extra)
-            if not foreign and rng.random() < 0.12:
+            if not foreign and rng.random() < 0.15:
                 father_extra["iin_missing_reason"] = IinMissingReason.UNKNOWN
             father = self.person(
                 household,
@@ -377,7 +405,11 @@ class Planner:
     def child(self, household, father_name, base, russian, foreign, low, high) -> PersonPlan:
         rng = self.rng
         sex = rng.choice(["male", "female"])
-        given = rng.choice((RU_BOYS if sex == "male" else RU_GIRLS) if russian else (KZ_BOYS if sex == "male" else KZ_GIRLS))
+        names = (
+            (RU_BOYS if sex == "male" else RU_GIRLS) if russian else (KZ_BOYS if sex == "male" else KZ_GIRLS)
+        )
+        taken = {p.given_name for p in household.persons}
+        given = rng.choice([name for name in names if name not in taken] or names)
         if russian:
             patronymic = RU_MALE[father_name][0 if sex == "male" else 1]
         else:
@@ -403,30 +435,36 @@ class Planner:
             "difficult_situation": difficult,
             "difficult_situation_grounds": rng.choice(GROUNDS) if difficult else "",
         }
-        household.members = [(p, role, True) for p, role in reps] + [(c, FamilyRole.CHILD, False) for c in children]
+        household.members = [(p, role, True) for p, role in reps] + [
+            (c, FamilyRole.CHILD, False) for c in children
+        ]
 
-    def child_household(self, org: str, kind: str, low: int, high: int, *, transfer: bool = False) -> Household:
+    def child_household(
+        self, org: str, kind: str, low: int, high: int, *, transfer: bool = False
+    ) -> Household:
         rng = self.rng
         household = Household(org)
         self.place(household)
         russian = rng.random() < 0.2
-        foreign = rng.choice(FOREIGN) if not russian and rng.random() < 0.06 else None
+        foreign = rng.choice(FOREIGN) if not russian and rng.random() < 0.1 else None
         father_name, base, reps = self.parents(
             household, russian=russian, foreign=foreign, father_p=0.72, guardian_p=0.06
         )
-        override = not transfer and kind == "early_intervention" and rng.random() < 0.04
-        if override:
-            low, high = 36, 37
-        child = self.child(household, father_name, base, russian, foreign, low, high)
-        children = [child]
-        for _ in range(rng.choice([0, 0, 0, 1, 1, 2, 3])):
-            children.append(self.child(household, father_name, base, russian, foreign, high + 6, high + 150))
-        self.family(household, base, reps, children, difficult_p=0.1, low_income_p=0.25)
         outcome = rng.choices(["active", "intake", "closed"], weights=[58, 28, 14])[0]
         if transfer:
             outcome = "transferred"
         elif outcome == "closed":
             outcome = rng.choice(["completed", "moved", "declined", "no_contact", "aged_out"])
+        override = outcome in ("active", "intake") and kind == "early_intervention" and rng.random() < 0.05
+        if override:  # just past the upper age: kept on by the manager's decision
+            low, high = 36, 37
+        elif outcome == "aged_out":
+            low, high = high + 1, high + 8
+        child = self.child(household, father_name, base, russian, foreign, low, high)
+        children = [child]
+        for _ in range(rng.choice([0, 0, 0, 0, 1, 1, 2])):
+            children.append(self.child(household, father_name, base, russian, foreign, high + 6, 200))
+        self.family(household, base, reps, children, difficult_p=0.1, low_income_p=0.25)
         consents = outcome not in ("declined",) and (outcome == "active" or rng.random() < 0.7)
         case = self.schedule(
             household,
@@ -461,7 +499,9 @@ class Planner:
         household = Household(org)
         self.place(household)
         russian = rng.random() < 0.3
-        father_name, base, reps = self.parents(household, russian=russian, foreign=None, father_p=0.45, guardian_p=0.1)
+        father_name, base, reps = self.parents(
+            household, russian=russian, foreign=None, father_p=0.45, guardian_p=0.1
+        )
         children = [
             self.child(household, father_name, base, russian, None, 0, 200)
             for _ in range(rng.choice([1, 2, 2, 3, 3, 4, 5]))
@@ -498,7 +538,7 @@ class Planner:
                 given = rng.choice(KZ_MALE if sex == "male" else KZ_FEMALE)
             patronymic = f"{rng.choice(KZ_MALE)}{'ұлы' if sex == 'male' else 'қызы'}"
             base = rng.choice(KZ_SURNAMES)
-        extra = {"iin_missing_reason": IinMissingReason.UNKNOWN} if rng.random() < 0.05 else {}
+        extra = {"iin_missing_reason": IinMissingReason.UNKNOWN} if rng.random() < 0.1 else {}
         adult = self.person(
             household,
             self.surname(base, sex),
@@ -512,20 +552,30 @@ class Planner:
         )
         if baby:
             child = self.child(household, rng.choice(KZ_MALE), base, False, None, 2, 20)
-            self.family(household, base, [(adult, FamilyRole.MOTHER)], [child], difficult_p=0.5, low_income_p=0.8)
+            self.family(
+                household, base, [(adult, FamilyRole.MOTHER)], [child], difficult_p=0.5, low_income_p=0.8
+            )
         sources = LEAVER_SOURCES if org != "sos_almaty" else [ReferralSource.SELF, ReferralSource.OTHER]
         for kind_org, kind in kinds:
-            outcome = rng.choices(["active", "intake", "completed", "moved", "no_contact"], weights=[62, 22, 8, 4, 4])[0]
+            outcome = rng.choices(
+                ["active", "intake", "completed", "moved", "no_contact"], weights=[62, 22, 8, 4, 4]
+            )[0]
             consents = outcome != "intake" or rng.random() < 0.5
             self.schedule(
-                household, adult, kind_org, kind, outcome, rng.choice(sources), consent_by=adult if consents else None
+                household,
+                adult,
+                kind_org,
+                kind,
+                outcome,
+                rng.choice(sources),
+                consent_by=adult if consents else None,
             )
         return household
 
     def plan(self) -> list[Household]:
         rng = self.rng
         households = []
-        households += [self.child_household("kenes", "early_intervention", 0, 35) for _ in range(22)]
+        households += [self.child_household("kenes", "early_intervention", 0, 35) for _ in range(20)]
         households += [self.child_household("kenes", "developmental_support", 36, 83) for _ in range(10)]
         households += [self.child_household("kamkorlyk", "early_intervention", 3, 35) for _ in range(21)]
         households += [
@@ -591,7 +641,8 @@ def _acting(user: User, organisation: Organisation) -> User:
     return user
 
 
-def _write(household: Household, ctx: dict, created: Counter) -> None:
+def _write(household: Household, ctx: dict, created: Counter) -> list[tuple[CasePlan, Person]]:
+    """Register a household's persons, family and consents; returns its cases, to be opened in date order."""
     organisations, actors = ctx["organisations"], ctx["actors"]
     organisation = organisations[household.org]
     actor = _acting(actors[household.org], organisation)
@@ -632,11 +683,17 @@ def _write(household: Household, ctx: dict, created: Counter) -> None:
             )
             created["diagnoses"] += 1
     if household.family is not None:
-        family = family_create(actor=actor, organisation=organisation, region=organisation.region, **household.family)
+        family = family_create(
+            actor=actor, organisation=organisation, region=organisation.region, **household.family
+        )
         created["families"] += 1
         for plan, role, representative in household.members:
             family_member_add(
-                actor=actor, family=family, person=saved[id(plan)], role=role, is_legal_representative=representative
+                actor=actor,
+                family=family,
+                person=saved[id(plan)],
+                role=role,
+                is_legal_representative=representative,
             )
     for number, (plan, given_by, purposes, given_on) in enumerate(household.consents, 1):
         consent_record(
@@ -650,9 +707,7 @@ def _write(household: Household, ctx: dict, created: Counter) -> None:
             document_reference=f"№ {plan.ref[len(REF_PREFIX) :]}/{number} {given_on:%d.%m.%Y}",
         )
         created["consents"] += 1
-    for plan in household.cases:
-        _write_case(plan, saved[id(plan.person)], ctx)
-        created["cases"] += 1
+    return [(plan, saved[id(plan.person)]) for plan in household.cases]
 
 
 def _write_case(plan: CasePlan, person: Person, ctx: dict) -> Case:
@@ -732,7 +787,8 @@ def load_demo_people(
             for p in Programme.objects.filter(organisation=organisation, is_active=True)
         }
         regions = {key: organisation.region.kato for key, organisation in organisations.items()}
-        households = Planner(random.Random(seed), today, programmes, regions).plan()
+        rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
+        households = Planner(rng, today, programmes, regions).plan()
         ctx = {
             "organisations": organisations,
             "actors": actors,
@@ -747,9 +803,18 @@ def load_demo_people(
             )
         )
         created: Counter = Counter()
+        cases: list[tuple[CasePlan, Person]] = []
         for household in households:
             if (organisations[household.org].pk, household.persons[0].ref) in known:
                 continue
-            _write(household, ctx, created)
+            cases += _write(household, ctx, created)
             created["households"] += 1
-    return {**demo_counts(), "created": dict(created), "managers": sorted(u.username for u in actors.values())}
+        # In the order they were opened, so that case numbers run with the dates.
+        for plan, person in sorted(cases, key=lambda item: item[0].opened_on):
+            _write_case(plan, person, ctx)
+            created["cases"] += 1
+    return {
+        **demo_counts(),
+        "created": dict(created),
+        "new_managers": [username for username, *_names in NEW_MANAGERS.values()],
+    }

@@ -10,7 +10,7 @@ register.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import combinations
@@ -94,20 +94,40 @@ def _shared(persons: QuerySet[Person], field: str) -> QuerySet:
     )
 
 
-def _name_variants(row: dict[str, Any]) -> tuple[str, str, str]:
+_NameKey = tuple[str, frozenset]
+
+
+def _name_key(text: str) -> _NameKey:
+    """A name key with its bigrams, each numbered by occurrence so that a set counts repeats."""
+    seen: Counter[str] = Counter()
+    grams = []
+    for start in range(len(text) - 1):
+        gram = text[start : start + 2]
+        grams.append((gram, seen[gram]))
+        seen[gram] += 1
+    return text, frozenset(grams)
+
+
+def _name_variants(row: dict[str, Any]) -> tuple[_NameKey, _NameKey, _NameKey]:
     """The full name key, surname + given name, and the two swapped (a name typed in the wrong field)."""
-    short = skeleton(f"{row['surname']} {row['given_name']}")
-    swapped = skeleton(f"{row['given_name']} {row['surname']}")
     full = row["name_skeleton"] or skeleton(f"{row['surname']} {row['given_name']} {row['patronymic']}")
-    return full, short, swapped
-
-
-def _name_distance(a: tuple[str, str, str], b: tuple[str, str, str]) -> int:
-    return min(
-        edit_distance(a[0], b[0], NAME_DISTANCE),
-        edit_distance(a[1], b[1], NAME_DISTANCE),
-        edit_distance(a[1], b[2], NAME_DISTANCE),
+    return (
+        _name_key(full),
+        _name_key(skeleton(f"{row['surname']} {row['given_name']}")),
+        _name_key(skeleton(f"{row['given_name']} {row['surname']}")),
     )
+
+
+def _key_distance(a: _NameKey, b: _NameKey) -> int:
+    # Each edit changes at most two bigrams, so keys within the distance share all but a few of them; the
+    # set intersection is far cheaper than the edit distance and rules out most pairs of a large group.
+    if len(a[1] & b[1]) < max(len(a[0]), len(b[0])) - 1 - 2 * NAME_DISTANCE:
+        return NAME_DISTANCE + 1
+    return edit_distance(a[0], b[0], NAME_DISTANCE)
+
+
+def _name_distance(a: tuple[_NameKey, ...], b: tuple[_NameKey, ...]) -> int:
+    return min(_key_distance(a[0], b[0]), _key_distance(a[1], b[1]), _key_distance(a[1], b[2]))
 
 
 def _near_dates(day: dt.date) -> Iterator[dt.date]:
@@ -293,12 +313,14 @@ def _check_iin_layout(survivor: Person) -> None:
     if (survivor.birth_date and survivor.birth_date != layout.birth_date) or survivor.sex != layout.sex:
         raise ValidationError(
             {
-                "survivor": _(
-                    "The IIN of the other record does not match this record's date of birth or sex: "
-                    "keep the record with the IIN, or correct this record first."
+                "survivor": ValidationError(
+                    _(
+                        "The IIN of the other record does not match this record's date of birth or sex: "
+                        "keep the record with the IIN, or correct this record first."
+                    ),
+                    code="iin_mismatch",
                 )
-            },
-            code="iin_mismatch",
+            }
         )
 
 
@@ -369,7 +391,9 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, note: str = "") 
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.merge", organisation_id)
     if survivor.pk == duplicate.pk:
-        raise ValidationError({"duplicate": _("A record cannot be merged with itself.")}, code="same_person")
+        raise ValidationError(
+            {"duplicate": ValidationError(_("A record cannot be merged with itself."), code="same_person")}
+        )
     note = note.strip()
     with transaction.atomic():
         # Fresh, locked rows: both must still be visible and unmerged (merged persons are not visible).
@@ -379,8 +403,12 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, note: str = "") 
         survivor, duplicate = locked[survivor.pk], locked[duplicate.pk]
         if survivor.iin and duplicate.iin and survivor.iin != duplicate.iin:
             raise ValidationError(
-                {"duplicate": _("The two records have different IINs: they are two different people.")},
-                code="different_iin",
+                {
+                    "duplicate": ValidationError(
+                        _("The two records have different IINs: they are two different people."),
+                        code="different_iin",
+                    )
+                }
             )
         survivor_before, duplicate_before = snapshot(survivor), snapshot(duplicate)
         _fill_from(survivor, duplicate)
@@ -422,7 +450,9 @@ def duplicate_dismiss(*, actor, person_a: Person, person_b: Person) -> Duplicate
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.merge", organisation_id)
     if person_a.pk == person_b.pk:
-        raise ValidationError({"person_b": _("Choose two different records.")}, code="same_person")
+        raise ValidationError(
+            {"person_b": ValidationError(_("Choose two different records."), code="same_person")}
+        )
     if Person.objects.visible_to(actor).filter(pk__in=[person_a.pk, person_b.pk]).count() != 2:
         raise Http404
     a, b = _pair(person_a.pk, person_b.pk)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tirek.people import import_views, views
+from tirek.people import duplicate_views, import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +15,17 @@ urlpatterns = [
     path("<uuid:pk>/diagnoses/add/", views.person_diagnosis_add, name="person_diagnosis_add"),
     path("<uuid:pk>/consents/add/", views.consent_add, name="consent_add"),
     path("<uuid:pk>/consents/<uuid:consent_pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("duplicates/", duplicate_views.duplicate_list, name="duplicate_list"),
+    path(
+        "duplicates/<uuid:first>/<uuid:second>/merge/",
+        duplicate_views.duplicate_merge,
+        name="duplicate_merge",
+    ),
+    path(
+        "duplicates/<uuid:first>/<uuid:second>/dismiss/",
+        duplicate_views.duplicate_dismiss,
+        name="duplicate_dismiss",
+    ),
     path("import/", import_views.import_page, name="import"),
     path("import/template/", import_views.import_template, name="import_template"),
     path("families/", views.family_index, name="family_list"),

@@ -47,6 +47,7 @@ def person_index(request):
         "page": page,
         "can_register": can(request.user, "people.register"),
         "can_import": can(request.user, "people.import"),
+        "can_merge": can(request.user, "people.merge"),
     }
     return render(request, "people/person_list.html", context)
 

@@ -15,6 +15,7 @@ from tirek.catalog.models import Profession
 from tirek.core.iin import check_digit
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.directory.services import organisation_create, programme_create
+from tirek.people.demo import load_demo_people
 
 DEMO_PASSWORD = "Tirek-demo-2026"  # noqa: S105 (printed demo password, by design)
 
@@ -409,10 +410,18 @@ class Command(BaseCommand):
             organisations = self._organisations()
             self._programmes(organisations)
             logins = self._users(organisations)
+            counts = load_demo_people(organisations=organisations)
         self.stdout.write(self.style.SUCCESS("Tirek demo data is ready. Demo logins (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for username, role, organisation in logins:
             self.stdout.write(f"  {username:<12} {role:<14} {organisation}")
+        self.stdout.write(
+            "Demo people: {persons} persons ({new} new), {families} families, {consents} consents, "
+            "{diagnoses} diagnoses, {cases} cases ({cases_active} active, {cases_intake} intake, "
+            "{cases_closed} closed); other centres' managers: {managers}".format(
+                new=counts["created"].get("persons", 0), managers=", ".join(counts["new_managers"]), **counts
+            )
+        )
         self.stdout.write("Open http://127.0.0.1:8000 and sign in.")
 
     def _admin(self, ministry: Organisation) -> User:
