@@ -268,7 +268,7 @@ def test_it_refuses_a_broken_file_with_the_exact_problem_and_writes_nothing(cast
 
 
 def test_it_refuses_a_file_over_the_row_limit(cast, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(importing.reading, "MAX_ROWS", 3)
     result = run(cast, csv_bytes([child(n) for n in range(1, 5)]))
     assert [(p["code"], p["row"]) for p in result.problems] == [("too_many_rows", None)]
     assert not Person.objects.exists()
@@ -291,14 +291,14 @@ def test_it_reports_the_value_and_the_header_as_written_in_the_file(cast):
 def test_a_service_error_on_a_late_row_rolls_back_the_rows_before_it(cast, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    real = importing.case_open
+    real = importing.writing.case_open
 
     def refuse_the_second(**kwargs):
         if kwargs["person"].given_name.endswith("2"):
             raise ValidationError({"programme": "refused"})
         return real(**kwargs)
 
-    monkeypatch.setattr(importing, "case_open", refuse_the_second)
+    monkeypatch.setattr(importing.writing, "case_open", refuse_the_second)
     result = run(cast, csv_bytes([child(1, programme="Ерте араласу"), child(2, programme="Ерте араласу")]))
     assert [(p["row"], p["column"], p["message"]) for p in result.problems] == [(3, "programme", "refused")]
     assert not Person.objects.exists()
