@@ -86,8 +86,8 @@ SEX_WORDS = {
 ROLE_WORDS = {
     FamilyRole.MOTHER: ("мать", "мама", "ана", "анасы"),
     FamilyRole.FATHER: ("отец", "папа", "әке", "әкесі"),
-    FamilyRole.GUARDIAN: ("опекун", "қамқоршы"),
-    FamilyRole.TRUSTEE: ("попечитель", "қорғаншы"),
+    FamilyRole.GUARDIAN: ("опекун", "қорғаншы"),
+    FamilyRole.TRUSTEE: ("попечитель", "қамқоршы"),
     FamilyRole.FOSTER_PARENT: ("приемный родитель", "патронатный воспитатель", "қабылдаушы ата-ана"),
     FamilyRole.ADOPTIVE_PARENT: ("усыновитель", "удочеритель", "асырап алушы"),
     FamilyRole.GRANDPARENT: ("бабушка", "дедушка", "әже", "ата", "әжесі", "атасы"),
