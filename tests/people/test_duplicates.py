@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, URLResolver, path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.models import Case
@@ -132,7 +133,11 @@ def test_it_finds_one_child_written_in_two_scripts_on_the_same_birth_date(cast, 
     candidate = candidates[0]
     assert (candidate.first, candidate.second) == (cyrillic, latin)  # the older record first
     assert candidate.reasons == (DuplicateReason.SAME_BIRTH_DATE_SIMILAR_NAME,)
-    assert candidate.reasons[0].label == "Same date of birth and a similar name"
+    assert candidate.reasons[0] == "same_birth_date_similar_name"
+    with translation.override("en"):
+        assert str(candidate.reasons[0].label) == "Same date of birth and a similar name"
+    with translation.override("kk"):
+        assert str(candidate.reasons[0].label) == "Туған күні бірдей, аты-жөні ұқсас"
     assert candidate.score == 70
 
 
@@ -459,7 +464,9 @@ def test_the_merge_page_compares_and_merges(cast, almaty_person, iin):
     assert page.context["form"]["survivor"].value() == str(with_iin.pk)  # the IIN outranks the age
     response = client.post(url, {"survivor": str(with_iin.pk), "note": ""}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("people:duplicate_list")
-    assert "merged" in response.content.decode()
+    with translation.override("kk"):
+        expected = gettext("The records have been merged into %(name)s.") % {"name": with_iin.full_name}
+    assert expected in response.content.decode()
     assert Person.objects.get(pk=without_iin.pk).merged_into == with_iin
 
 
@@ -470,7 +477,9 @@ def test_the_merge_page_shows_why_a_merge_is_refused(cast, almaty_person, iin):
     url = reverse("people:duplicate_merge", args=[first.pk, second.pk])
     response = client.post(url, {"survivor": str(first.pk)})
     assert response.status_code == 200
-    assert "two different people" in response.content.decode()
+    with translation.override("kk"):
+        expected = gettext("The two records have different IINs: they are two different people.")
+    assert expected in response.content.decode()
     assert Person.objects.get(pk=second.pk).merged_into is None
 
 
@@ -484,7 +493,7 @@ def test_the_api_merges_and_answers_with_the_survivor(cast, almaty_person):
             "person_a": str(survivor.pk),
             "person_b": str(duplicate.pk),
             "reasons": [
-                {"code": "same_birth_date_similar_name", "label": "Same date of birth and a similar name"}
+                {"code": "same_birth_date_similar_name", "label": "Туған күні бірдей, аты-жөні ұқсас"}
             ],
             "score": 70,
         }
