@@ -36,6 +36,7 @@ from tirek.people.models import (
     Person,
     PersonDiagnosis,
 )
+from tirek.people.services import grant_access
 
 # The routes as they are to be wired in people/urls.py and api_urls.py (the API ones before the router's).
 PAGES = [
@@ -98,7 +99,7 @@ def make_person(surname, given_name, *, organisation, birth_date=CHILD_BIRTH, se
     full = " ".join(part for part in (surname, given_name, fields.get("patronymic", "")) if part)
     if not fields.get("iin"):
         fields["iin_missing_reason"] = "unknown"
-    return Person.objects.create(
+    person = Person.objects.create(
         surname=surname,
         given_name=given_name,
         birth_date=birth_date,
@@ -108,6 +109,8 @@ def make_person(surname, given_name, *, organisation, birth_date=CHILD_BIRTH, se
         name_folded=folded(full),
         **fields,
     )
+    grant_access(person=person, organisation=organisation, reason="registered")
+    return person
 
 
 @pytest.fixture
@@ -272,6 +275,7 @@ def test_a_dismissal_is_the_organisations_own(cast, almaty_person):
             referral_source="self",
             referral_received_on=timezone.localdate(),
         )
+        grant_access(person=person, organisation=cast.shymkent, reason="case")
     assert len(duplicate_candidates(user=cast.manager_b)) == 1
 
 

@@ -17,9 +17,9 @@ from tirek.cases.choices import STATUS_FLOW, CaseEventKind, CaseStatus
 from tirek.cases.models import Case, CaseCounter, CaseEvent
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can, require
-from tirek.people.choices import ConsentPurpose
+from tirek.people.choices import AccessReason, ConsentPurpose
 from tirek.people.models import Person
-from tirek.people.services import has_consent
+from tirek.people.services import grant_access, has_consent
 
 
 def _event(case: Case, kind: str, actor, **data: Any) -> CaseEvent:
@@ -132,6 +132,7 @@ def case_open(
         case.number = _next_number(organisation, opened_on.year)
         case.save()
         case.team.set(team)
+        grant_access(person=person, organisation=organisation, reason=AccessReason.CASE)
         _event(
             case,
             CaseEventKind.OPENED,

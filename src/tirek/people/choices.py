@@ -42,3 +42,9 @@ class ConsentPurpose(models.TextChoices):
     SERVICES = "services", _("Receiving services")
     DATA_PROCESSING = "data_processing", _("Processing of personal data")
     SHARING = "sharing", _("Sharing with other organisations")
+
+
+class AccessReason(models.TextChoices):
+    REGISTERED = "registered", _("Registered by the organisation")
+    CASE = "case", _("A case in the organisation")
+    REFERRAL = "referral", _("A referral to the organisation")

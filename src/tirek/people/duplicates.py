@@ -28,7 +28,7 @@ from tirek.audit.services import audit_record, changes_between, snapshot
 from tirek.core.iin import read_layout
 from tirek.core.names import edit_distance, skeleton
 from tirek.core.scoping import require
-from tirek.people.models import DuplicateDismissal, FamilyMember, Person
+from tirek.people.models import DuplicateDismissal, FamilyMember, Person, PersonAccess
 from tirek.people.services import _name_keys
 
 
@@ -336,7 +336,7 @@ def _person_links() -> Iterator[tuple[type[models.Model], str]]:
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
-        if relation.related_model in (FamilyMember, DuplicateDismissal):
+        if relation.related_model in (FamilyMember, DuplicateDismissal, PersonAccess):
             continue
         yield relation.related_model, relation.field.name
 
@@ -363,8 +363,16 @@ def _move_family_links(survivor: Person, duplicate: Person, changes: dict[str, l
         changes["people.familymember (already in the family)"] = [joined, None]
 
 
+def _move_access(survivor: Person, duplicate: Person) -> None:
+    """Organisations that saw the duplicate see the survivor; one access per organisation."""
+    seen = set(PersonAccess.objects.filter(person=survivor).values_list("organisation_id", flat=True))
+    PersonAccess.objects.filter(person=duplicate).exclude(organisation_id__in=seen).update(person=survivor)
+    PersonAccess.objects.filter(person=duplicate).delete()
+
+
 def _move_links(survivor: Person, duplicate: Person, changes: dict[str, list]) -> None:
     _move_family_links(survivor, duplicate, changes)
+    _move_access(survivor, duplicate)
     for model, field in _person_links():
         records = model._base_manager.filter(**{field: duplicate})
         ids = [str(pk) for pk in records.values_list("pk", flat=True)]

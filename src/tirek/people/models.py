@@ -10,7 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tirek.people.choices import ConsentPurpose, DisabilityStatus, FamilyRole, IinMissingReason, Sex
+from tirek.people.choices import (
+    AccessReason,
+    ConsentPurpose,
+    DisabilityStatus,
+    FamilyRole,
+    IinMissingReason,
+    Sex,
+)
 
 phone_validator = RegexValidator(
     r"^\+7\d{10}$", _("Enter the phone as +7 and ten digits, e.g. +77011234567.")
@@ -27,15 +34,13 @@ def person_visibility(user, prefix: str = "") -> Q | None:
     organisation_id = user.active_organisation_id_checked()
     if organisation_id is None:
         return Q(pk__in=[])
-    return Q(**{f"{prefix}registered_by_id": organisation_id}) | Q(
-        **{f"{prefix}pk__in": _case_person_ids(organisation_id)}
+    return Q(
+        **{
+            f"{prefix}pk__in": PersonAccess.objects.filter(organisation_id=organisation_id).values(
+                "person_id"
+            )
+        }
     )
-
-
-def _case_person_ids(organisation_id):
-    from tirek.cases.models import Case
-
-    return Case.objects.filter(organisation_id=organisation_id).values("person_id")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -144,6 +149,27 @@ class Person(models.Model):
             errors["ipar_to"] = _("The end date comes before the start date.")
         if errors:
             raise ValidationError(errors)
+
+
+class PersonAccess(models.Model):
+    """That an organisation may see a person: it registered them, holds a case or received a referral.
+
+    Kept by the services that create those links, so that "whom may this organisation see" is one indexed
+    lookup instead of a union over every kind of link.
+    """
+
+    organisation = models.ForeignKey("directory.Organisation", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="accesses")
+    reason = models.CharField(_("reason"), max_length=20, choices=AccessReason.choices)
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("access to a person")
+        verbose_name_plural = _("accesses to persons")
+        constraints = [models.UniqueConstraint(fields=["organisation", "person"], name="person_access_once")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} → {self.person_id} ({self.reason})"
 
 
 class PersonDiagnosis(models.Model):

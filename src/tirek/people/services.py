@@ -17,8 +17,8 @@ from tirek.core.names import folded, skeleton
 from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
 from tirek.people.access import can_see_health
-from tirek.people.choices import FamilyRole
-from tirek.people.models import Consent, Family, FamilyMember, Person, PersonDiagnosis
+from tirek.people.choices import AccessReason, FamilyRole
+from tirek.people.models import Consent, Family, FamilyMember, Person, PersonAccess, PersonDiagnosis
 
 PERSON_FIELDS = (
     "iin",
@@ -109,8 +109,16 @@ def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fi
     person = Person(registered_by=organisation, **fields, **health)
     _name_keys(person)
     person.full_clean(exclude=["name_folded", "name_skeleton"])
-    return create_audited(
-        actor=actor, instance=person, organisation=organisation, subject_person_id=person.pk
+    with transaction.atomic():
+        create_audited(actor=actor, instance=person, organisation=organisation, subject_person_id=person.pk)
+        grant_access(person=person, organisation=organisation, reason=AccessReason.REGISTERED)
+    return person
+
+
+def grant_access(*, person: Person, organisation, reason: str) -> None:
+    """Let `organisation` see `person` from now on (idempotent; the first reason is kept)."""
+    PersonAccess.objects.get_or_create(
+        person=person, organisation_id=getattr(organisation, "pk", organisation), defaults={"reason": reason}
     )
 
 
