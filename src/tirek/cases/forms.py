@@ -52,6 +52,16 @@ class CaseOpenForm(StyledForm):
         )
 
 
+def case_open_fields(cleaned_data: dict) -> dict:
+    """The keyword arguments of `case_open` from a valid CaseOpenForm."""
+    from django.utils import timezone
+
+    fields = dict(cleaned_data)
+    fields["opened_on"] = fields.get("opened_on") or timezone.localdate()
+    fields["team"] = list(fields.get("team") or [])
+    return fields
+
+
 class CaseStatusForm(StyledForm):
     status = forms.ChoiceField(
         label=_("New status"), choices=[(s.value, s.label) for s in CaseStatus if s != CaseStatus.CLOSED]

@@ -12,6 +12,7 @@ from tirek.accounts.selectors import organisation_members
 from tirek.audit.services import audit_view
 from tirek.cases import forms, services
 from tirek.cases.choices import CaseStatus
+from tirek.cases.forms import case_open_fields
 from tirek.cases.selectors import case_get, case_list, case_timeline
 from tirek.core.forms import submit
 from tirek.core.scoping import can, require
@@ -31,13 +32,6 @@ def case_index(request):
     )
 
 
-def _case_fields(data: dict) -> dict:
-    fields = dict(data)
-    fields["opened_on"] = fields.get("opened_on") or timezone.localdate()
-    fields["team"] = list(fields.get("team") or [])
-    return fields
-
-
 @login_required
 def case_open(request):
     organisation = active_organisation_get(user=request.user)
@@ -52,7 +46,7 @@ def case_open(request):
     case = request.method == "POST" and submit(
         form,
         lambda data: services.case_open(
-            actor=request.user, organisation=organisation, person=person, **_case_fields(data)
+            actor=request.user, organisation=organisation, person=person, **case_open_fields(data)
         ),
     )
     if case:

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tirek.audit.services import audit_view
-from tirek.cases.forms import CaseOpenForm
+from tirek.cases.forms import CaseOpenForm, case_open_fields
 from tirek.cases.services import case_open_by_iin
 from tirek.core.errors import NotAllowed
 from tirek.core.forms import add_service_errors, edit_form, submit
@@ -121,7 +121,7 @@ def person_enrol_existing(request):
     case = submit(
         form,
         lambda data: case_open_by_iin(
-            actor=request.user, organisation=organisation, iin=iin, **_case_fields(data)
+            actor=request.user, organisation=organisation, iin=iin, **case_open_fields(data)
         ),
     )
     if case:
@@ -130,13 +130,6 @@ def person_enrol_existing(request):
     register_form = forms.PersonForm(initial={"iin": iin})
     context = {"form": register_form, "existing_iin": iin, "enrol_form": form, "mismatch": False}
     return render(request, "people/person_register.html", context)
-
-
-def _case_fields(data: dict) -> dict:
-    fields = dict(data)
-    fields["opened_on"] = fields.get("opened_on") or timezone.localdate()
-    fields["team"] = list(fields.get("team") or [])
-    return fields
 
 
 @login_required

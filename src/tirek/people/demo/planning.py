@@ -1,164 +1,45 @@
-"""Demo persons for `tirek demo`: about 300 fictional children, parents, care leavers and families.
-
-Everything is written through the services, acted by a manager of each organisation, so the demo data has
-the audit trail, case numbers, timelines and checks (IIN, eligibility, consent) of data entered by hand.
-The plan is drawn from `random.Random(seed)` with dates counted back from today. Every person gets an
-external reference DEMO-0001… in the organisation that registered them; a household whose first person
-already has its reference is skipped, so running the demo again adds nothing.
-"""
+"""Planning the demo households: who they are, which programmes they attend, with what history."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import random
-from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.utils import timezone
-
-from tirek.accounts.choices import Role
-from tirek.accounts.models import Membership, User
-from tirek.accounts.services import staff_add, user_switch_organisation
 from tirek.cases.choices import CaseStatus, ReferralSource
-from tirek.cases.models import Case
-from tirek.cases.services import case_change_status, case_close, case_open, eligibility_problem
-from tirek.catalog.models import ClosureReason, Diagnosis
+from tirek.cases.services import eligibility_problem
 from tirek.core.iin import check_digit
-from tirek.core.writes import create_audited
-from tirek.directory.models import Organisation, Programme
-from tirek.directory.services import organisation_update
 from tirek.people.choices import ConsentPurpose, FamilyRole, IinMissingReason
-from tirek.people.models import Consent, ExternalReference, Family, FamilyMember, Person, PersonDiagnosis
-from tirek.people.services import (
-    consent_record,
-    family_create,
-    family_member_add,
-    person_diagnosis_add,
-    person_register,
+from tirek.people.demo.vocabulary import (
+    CHILD_SOURCES,
+    DIAGNOSES,
+    DISABLING,
+    FAMILY_SOURCES,
+    FOREIGN,
+    GROUNDS,
+    INVARIABLE_SURNAMES,
+    KZ_BOYS,
+    KZ_FEMALE,
+    KZ_GIRLS,
+    KZ_MALE,
+    KZ_SURNAMES,
+    KZ_YOUNG_MEN,
+    KZ_YOUNG_WOMEN,
+    LEAVER_SOURCES,
+    OVERRIDE_REASON,
+    PHONE_CODES,
+    PLACES,
+    REF_PREFIX,
+    RU_BOYS,
+    RU_FEMALE,
+    RU_GIRLS,
+    RU_MALE,
+    RU_SURNAMES,
+    SERVICES_AND_DATA,
+    SOURCES,
 )
-
-
-def _words(text: str) -> list[str]:
-    return text.split()
-
-
-REF_PREFIX = "DEMO-"
-CASE_PREFIXES = {
-    "kenes": "KEN",
-    "kamkorlyk": "KAM",
-    "rc2": "RC2",
-    "amazing_kids": "AMK",
-    "sos_almaty": "SOSA",
-    "sos_astana": "SOSN",
-    "sos_temirtau": "SOST",
-    "graduates": "GRAD",
-    "youth_house": "YH",
-}
-# Organisations the demo itself has a manager for; the others get `<key>.manager` (username, names).
-KNOWN_MANAGERS = {"kenes": "manager", "kamkorlyk": "shymkent"}
-NEW_MANAGERS = {
-    "rc2": ("rc2.manager", "Жұмабаев", "Ғалым", "Серікұлы"),
-    "amazing_kids": ("amazing.kids.manager", "Оспанова", "Мадина", "Қайратқызы"),
-    "sos_almaty": ("sos.almaty.manager", "Ким", "Елена", "Викторовна"),
-    "sos_astana": ("sos.astana.manager", "Мұқанова", "Жанар", "Болатқызы"),
-    "sos_temirtau": ("sos.temirtau.manager", "Лебедева", "Ольга", "Николаевна"),
-    "graduates": ("graduates.manager", "Сәрсенбаев", "Дәурен", "Асқарұлы"),
-    "youth_house": ("youth.house.manager", "Төлегенова", "Әсел", "Маратқызы"),
-}
-# Case coordinator and team members by organisation (usernames; the organisation's manager otherwise).
-COORDINATORS = {"kenes": "coordinator", "kamkorlyk": "shymkent"}
-TEAMS = {"kenes": ("specialist",), "rc2": ("shymkent",)}
-
-KZ_MALE = _words(
-    "Нұрлан Ерлан Бауыржан Асхат Дәурен Серік Қайрат Ержан Арман Талғат Бақыт Марат Ғалым Жандос Айдос"
-)
-KZ_FEMALE = _words(
-    "Айгерім Әлия Дана Гүлнар Сәуле Динара Мадина Әсел Жанар Ақмарал Гүлмира Назым Айнұр Меруерт"
-)
-KZ_BOYS = _words("Мұхаммед Тимур Алдияр Әлихан Айсұлтан Нұрислам Айбар Ерасыл Жансар Әмір Ислам Дамир")
-KZ_GIRLS = _words(
-    "Аружан Інжу Айша Томирис Медина Айлин Раяна Аяла Сафия Дана Әлия Айгерім Ақбота Жасмин Іңкәр"
-)
-KZ_YOUNG_MEN = _words("Нұрсұлтан Дамир Бекзат Алмас Санжар Ерасыл Нұрлан Ерлан Тимур Бауыржан Әділет")
-KZ_YOUNG_WOMEN = _words("Аружан Жансая Назерке Балауса Камила Ақбота Айзере Дана Әлия Інжу Меруерт")
-KZ_SURNAMES = _words(
-    "Ахметов Омаров Қасымов Сейітов Жақсылықов Тұрсынбаев Әбенов Нұрпейісов Бекмұратов Сәрсенбаев Есенов "
-    "Мұқанов Жұмабаев Оспанов Серікбаев Әлімов Төлегенов Байжанов Исаев Дәулетов Ермеков Құдайбергенов "
-    "Мамыров Ташенов Ыбыраев Шәкенов Иманғалиев Әуезов Бейсенов Қуанышев"
-)
-# Russian given names with the patronymics they give (son, daughter).
-RU_MALE = {
-    "Сергей": ("Сергеевич", "Сергеевна"),
-    "Андрей": ("Андреевич", "Андреевна"),
-    "Алексей": ("Алексеевич", "Алексеевна"),
-    "Дмитрий": ("Дмитриевич", "Дмитриевна"),
-    "Иван": ("Иванович", "Ивановна"),
-    "Михаил": ("Михайлович", "Михайловна"),
-    "Владимир": ("Владимирович", "Владимировна"),
-    "Николай": ("Николаевич", "Николаевна"),
-    "Пётр": ("Петрович", "Петровна"),
-}
-RU_FEMALE = _words("Ольга Елена Наталья Татьяна Анна Мария Ирина Светлана Юлия Екатерина")
-RU_BOYS = _words("Артём Матвей Тимофей Максим Даниил Кирилл Иван Михаил")
-RU_GIRLS = _words("Алиса София Ева Милана Варвара Полина Анна Вероника")
-RU_SURNAMES = _words(
-    "Иванов Петров Смирнов Кузнецов Попов Соколов Лебедев Новиков Морозов Волков Ким Пак Шевченко"
-)
-INVARIABLE_SURNAMES = {"Ким", "Пак", "Шевченко"}
-FOREIGN = [("UZ", "өзбек, орыс"), ("KG", "қырғыз, орыс")]
-PHONE_CODES = ("700", "701", "702", "705", "707", "708", "771", "775", "776", "777", "778")
-
-PLACES = {
-    "750000000": ("Алматы", "Абай даңғылы;Төле би көшесі;Жандосов көшесі;Райымбек даңғылы;Шаляпин көшесі"),
-    "790000000": ("Шымкент", "Тәуке хан даңғылы;Байтұрсынов көшесі;Республика даңғылы;Қонаев даңғылы"),
-    "710000000": ("Астана", "Мәңгілік Ел даңғылы;Қабанбай батыр даңғылы;Сарыарқа даңғылы;Кенесары көшесі"),
-    "350000000": ("Теміртау", "Республика даңғылы;Металлургтер даңғылы;Мир бульвары;Байсейітова көшесі"),
-}
-GROUNDS = [
-    "Ата-анасы жұмыссыз, тұрақты табысы жоқ, жалдамалы пәтерде тұрады.",
-    "Асыраушысынан айырылған отбасы.",
-    "Баланың ауыр сырқатына байланысты анасы жұмыс істей алмайды.",
-    "Семья проживает в аварийном жилье, родители без постоянной работы.",
-    "Мать воспитывает детей одна, задолженность по коммунальным платежам.",
-    "Отбасында мүгедектігі бар екі бала бар.",
-]
-# Diagnoses that fit each child programme, with the sources that made them.
-DIAGNOSES = {
-    ("kenes", "early_intervention"): ["P07.3", "G80.1", "Q90", "H90.3", "R62.0", "P91.6"],
-    ("kenes", "developmental_support"): ["F80.1", "F84.0", "G80.1", "Q90", "F83"],
-    ("kamkorlyk", "early_intervention"): ["P07.3", "G80.1", "Q90", "H90.3", "P91.6", "G71.0", "Q03", "P21"],
-    ("rc2", "rehabilitation"): ["G80.1", "G80.2", "Q90", "G40", "F83"],
-    ("amazing_kids", "autism_support"): ["F84.0", "F84.0", "F84.1", "F80.1"],
-}
-DISABLING = {"G80.1", "G80.2", "Q90", "G71.0", "Q03", "H90.3"}
-SOURCES = ["ПМПК қорытындысы", "Емхана невропатологы", "Перинаталдық орталық", "Аудиологиялық скрининг"]
-CHILD_SOURCES = [
-    ReferralSource.MATERNITY,
-    ReferralSource.POLYCLINIC,
-    ReferralSource.POLYCLINIC,
-    ReferralSource.PMPK,
-    ReferralSource.SELF,
-    ReferralSource.HOTLINE_150,
-]
-FAMILY_SOURCES = [
-    ReferralSource.HOTLINE_111,
-    ReferralSource.SELF,
-    ReferralSource.ORGANISATION,
-    ReferralSource.OTHER,
-]
-LEAVER_SOURCES = [ReferralSource.ORGANISATION, ReferralSource.SELF, ReferralSource.HOTLINE_150]
-CLOSURES = {
-    "completed": "Бағдарлама бойынша жұмыс аяқталды.",
-    "moved": "Отбасы басқа қалаға көшті.",
-    "declined": "Отбасы қызметтерден бас тартты.",
-    "no_contact": "Үш рет хабарласуға тырысылды, байланыс жоқ.",
-    "aged_out": "Бала бағдарламаның жас шегіне жетті, балабақшаға барады.",
-    "transferred": "№2 оңалту орталығының балаларды оңалту бағдарламасына ауыстырылды.",
-}
-OVERRIDE_REASON = "Балабақшаға ауысу кезеңі: басшының шешімімен 3 айға ұзартылды."
-SERVICES_AND_DATA = [ConsentPurpose.SERVICES, ConsentPurpose.DATA_PROCESSING]
+from tirek.people.models import Person
 
 
 def synthetic_iin(birth: dt.date, sex: str, serial: int) -> tuple[str, int]:
@@ -605,216 +486,3 @@ class Planner:
 
 
 # -- writing ------------------------------------------------------------------------------------------------
-
-
-def _managers(organisations: dict[str, Organisation], users: dict[str, User], admin: User) -> dict[str, User]:
-    from tirek.core.management.commands.demo import DEMO_PASSWORD
-
-    managers = {key: users[username] for key, username in KNOWN_MANAGERS.items() if username in users}
-    for key, (username, last, first, patronymic) in NEW_MANAGERS.items():
-        organisation = organisations[key]
-        membership = Membership.objects.filter(user__username=username, organisation=organisation).first()
-        if membership is None:
-            membership = staff_add(
-                actor=admin,
-                organisation=organisation,
-                username=username,
-                role=Role.MANAGER,
-                last_name=last,
-                first_name=first,
-                patronymic=patronymic,
-                send_invitation=False,
-            )
-        user = membership.user
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        managers[key] = user
-    return managers
-
-
-def _acting(user: User, organisation: Organisation) -> User:
-    """`user`, acting in `organisation` (switched there through the service if they act elsewhere)."""
-    user.forget_roles()
-    if user.active_organisation_id_checked() != organisation.pk:
-        user_switch_organisation(user=user, organisation_id=organisation.pk)
-        user.forget_roles()
-    return user
-
-
-def _write(household: Household, ctx: dict, created: Counter) -> list[tuple[CasePlan, Person]]:
-    """Register a household's persons, family and consents; returns its cases, to be opened in date order."""
-    organisations, actors = ctx["organisations"], ctx["actors"]
-    organisation = organisations[household.org]
-    actor = _acting(actors[household.org], organisation)
-    saved: dict[int, Person] = {}
-    for plan in household.persons:
-        iin = plan.iin
-        while iin and Person.objects.filter(iin=iin).exists():  # someone outside the demo holds it
-            iin = synthetic_iin(plan.birth_date, plan.sex, int(iin[7:11]) + 1)[0]
-        person = person_register(
-            actor=actor,
-            organisation=organisation,
-            iin=iin,
-            iin_missing_reason=plan.iin_missing_reason if not iin else "",
-            surname=plan.surname,
-            given_name=plan.given_name,
-            patronymic=plan.patronymic,
-            birth_date=plan.birth_date,
-            sex=plan.sex,
-            citizenship=plan.citizenship,
-            region=organisation.region,
-            locality=household.locality,
-            street=household.street,
-            phone=plan.phone,
-            home_languages=plan.home_languages,
-            disability_status=plan.disability_status,
-        )
-        create_audited(
-            actor=actor,
-            instance=ExternalReference(organisation=organisation, external_id=plan.ref, person=person),
-            organisation=organisation,
-            subject_person_id=person.pk,
-        )
-        saved[id(plan)] = person
-        created["persons"] += 1
-        for code, on, source in plan.diagnoses:
-            person_diagnosis_add(
-                actor=actor, person=person, diagnosis=ctx["diagnoses"][code], diagnosed_on=on, source=source
-            )
-            created["diagnoses"] += 1
-    if household.family is not None:
-        family = family_create(
-            actor=actor, organisation=organisation, region=organisation.region, **household.family
-        )
-        created["families"] += 1
-        for plan, role, representative in household.members:
-            family_member_add(
-                actor=actor,
-                family=family,
-                person=saved[id(plan)],
-                role=role,
-                is_legal_representative=representative,
-            )
-    for number, (plan, given_by, purposes, given_on) in enumerate(household.consents, 1):
-        consent_record(
-            actor=actor,
-            organisation=organisation,
-            person=saved[id(plan)],
-            given_by=saved[id(given_by)],
-            purposes=purposes,
-            given_on=given_on,
-            share_with_referral_targets=ConsentPurpose.SHARING in purposes,
-            document_reference=f"№ {plan.ref[len(REF_PREFIX) :]}/{number} {given_on:%d.%m.%Y}",
-        )
-        created["consents"] += 1
-    return [(plan, saved[id(plan.person)]) for plan in household.cases]
-
-
-def _write_case(plan: CasePlan, person: Person, ctx: dict) -> Case:
-    organisation = ctx["organisations"][plan.org]
-    actor = _acting(ctx["actors"][plan.org], organisation)
-    users = ctx["users"]
-    coordinator = users.get(COORDINATORS.get(plan.org, ""), actor) if plan.with_coordinator else None
-    team = [users[u] for u in TEAMS.get(plan.org, ()) if u in users] if plan.with_team else []
-    case = case_open(
-        actor=actor,
-        organisation=organisation,
-        person=person,
-        programme=ctx["programmes"][(plan.org, plan.kind)],
-        referral_source=plan.source,
-        opened_on=plan.opened_on,
-        referral_received_on=plan.received_on,
-        status=plan.status,
-        coordinator=coordinator,
-        team=team,
-        override_reason=plan.override,
-    )
-    if plan.activate:
-        case = case_change_status(actor=actor, case=case, status=CaseStatus.ACTIVE)
-    if plan.closure is not None:
-        code, closed_on = plan.closure
-        case = case_close(
-            actor=actor, case=case, reason=ctx["reasons"][code], closed_on=closed_on, note=CLOSURES[code]
-        )
-    return case
-
-
-def _case_prefixes(organisations: dict[str, Organisation], admin: User) -> None:
-    for key, prefix in CASE_PREFIXES.items():
-        organisation = organisations[key]
-        if not organisation.case_prefix:
-            organisation_update(actor=admin, organisation=organisation, case_prefix=prefix)
-
-
-def demo_counts() -> dict:
-    """What the demo persons amount to now (whoever created them)."""
-    ids = ExternalReference.objects.filter(external_id__startswith=REF_PREFIX).values("person_id")
-    cases = Case.objects.filter(person_id__in=ids)
-    by_status = Counter(cases.values_list("status", flat=True))
-    return {
-        "persons": Person.objects.filter(pk__in=ids).count(),
-        "without_iin": Person.objects.filter(pk__in=ids, iin__isnull=True).count(),
-        "families": Family.objects.filter(members__person_id__in=ids).distinct().count(),
-        "family_members": FamilyMember.objects.filter(person_id__in=ids).count(),
-        "consents": Consent.objects.filter(person_id__in=ids).count(),
-        "diagnoses": PersonDiagnosis.objects.filter(person_id__in=ids).count(),
-        "cases": sum(by_status.values()),
-        **{f"cases_{status}": by_status.get(status, 0) for status in CaseStatus.values},
-    }
-
-
-def load_demo_people(
-    *, organisations: dict[str, Organisation], users: dict[str, User] | None = None, seed: int = 2026
-) -> dict:
-    """Register the demo persons, families, consents, cases and diagnoses; returns the counts.
-
-    `organisations` are the demo organisations by their key in the demo command; `users` the demo users by
-    username (read from the database when not given). Returns the totals (`demo_counts`) and, under
-    `created`, what this run added.
-    """
-    if users is None:
-        users = {u.username: u for u in User.objects.filter(is_active=True)}
-    admin = users["admin"]
-    admin.forget_roles()
-    today = timezone.localdate()
-    with transaction.atomic():
-        _case_prefixes(organisations, admin)
-        actors = _managers(organisations, users, admin)
-        users = {**users, **{u.username: u for u in actors.values()}}
-        programmes = {
-            (key, p.kind): p
-            for key, organisation in organisations.items()
-            for p in Programme.objects.filter(organisation=organisation, is_active=True)
-        }
-        regions = {key: organisation.region.kato for key, organisation in organisations.items()}
-        rng = random.Random(seed)  # noqa: S311 (demo data, not secrets)
-        households = Planner(rng, today, programmes, regions).plan()
-        ctx = {
-            "organisations": organisations,
-            "actors": actors,
-            "users": users,
-            "programmes": programmes,
-            "diagnoses": {d.code: d for d in Diagnosis.objects.all()},
-            "reasons": {r.code: r for r in ClosureReason.objects.all()},
-        }
-        known = set(
-            ExternalReference.objects.filter(external_id__startswith=REF_PREFIX).values_list(
-                "organisation_id", "external_id"
-            )
-        )
-        created: Counter = Counter()
-        cases: list[tuple[CasePlan, Person]] = []
-        for household in households:
-            if (organisations[household.org].pk, household.persons[0].ref) in known:
-                continue
-            cases += _write(household, ctx, created)
-            created["households"] += 1
-        # In the order they were opened, so that case numbers run with the dates.
-        for plan, person in sorted(cases, key=lambda item: item[0].opened_on):
-            _write_case(plan, person, ctx)
-            created["cases"] += 1
-    return {
-        **demo_counts(),
-        "created": dict(created),
-        "new_managers": [username for username, *_names in NEW_MANAGERS.values()],
-    }
