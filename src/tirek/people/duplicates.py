@@ -28,8 +28,8 @@ from tirek.audit.services import audit_record, changes_between, snapshot
 from tirek.core.iin import read_layout
 from tirek.core.names import edit_distance, skeleton
 from tirek.core.scoping import require
-from tirek.people.models import DuplicateDismissal, FamilyMember, Person, PersonAccess
-from tirek.people.services import _name_keys
+from tirek.people.models import DuplicateDismissal, FamilyMember, Person, PersonAccess, PersonNameToken
+from tirek.people.services import name_keys_refresh, name_tokens_save
 
 
 class DuplicateReason(models.TextChoices):
@@ -336,7 +336,7 @@ def _person_links() -> Iterator[tuple[type[models.Model], str]]:
             continue
         if not (relation.one_to_many or relation.one_to_one):
             continue
-        if relation.related_model in (FamilyMember, DuplicateDismissal, PersonAccess):
+        if relation.related_model in (FamilyMember, DuplicateDismissal, PersonAccess, PersonNameToken):
             continue
         yield relation.related_model, relation.field.name
 
@@ -420,13 +420,14 @@ def person_merge(*, actor, survivor: Person, duplicate: Person, note: str = "") 
             )
         survivor_before, duplicate_before = snapshot(survivor), snapshot(duplicate)
         _fill_from(survivor, duplicate)
-        _name_keys(survivor)
+        name_keys_refresh(survivor)
         _check_iin_layout(survivor)
         duplicate.merged_into = survivor
         # The duplicate gives up its IIN before the survivor takes it (the IIN is unique).
         duplicate.save(update_fields=["iin", "merged_into", "updated_at"])
         survivor.full_clean(exclude=list(_NAME_KEYS))
         survivor.save()
+        name_tokens_save(survivor)
         changes = changes_between(survivor_before, snapshot(survivor))
         for name in _NAME_KEYS:
             changes.pop(name, None)

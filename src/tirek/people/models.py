@@ -172,6 +172,21 @@ class PersonAccess(models.Model):
         return f"{self.organisation_id} → {self.person_id} ({self.reason})"
 
 
+class PersonNameToken(models.Model):
+    """One word of a person's name key, so that any word of a name is found by an indexed prefix search."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    token = models.CharField(max_length=60, db_index=True)
+
+    class Meta:
+        verbose_name = _("name word")
+        verbose_name_plural = _("name words")
+        constraints = [models.UniqueConstraint(fields=["person", "token"], name="person_name_token_once")]
+
+    def __str__(self) -> str:
+        return self.token
+
+
 class PersonDiagnosis(models.Model):
     """A diagnosis of the catalog recorded for a person, with when and by whom it was made."""
 

@@ -9,7 +9,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from tirek.cases.models import Case
 from tirek.core.names import skeleton
 from tirek.core.scoping import get_visible_or_404
-from tirek.people.models import Consent, Family, FamilyMember, Person, person_visibility
+from tirek.people.models import Consent, Family, FamilyMember, Person, PersonNameToken, person_visibility
 
 MIN_QUERY = 3
 _CASE_NUMBER = re.compile(r"^[A-Za-zА-Яа-яӘәҒғҚқҢңӨөҰұҮүҺһІі0-9]+-\d{4}-\d+$")
@@ -43,11 +43,14 @@ def person_search(*, user, query: str) -> QuerySet[Person]:
         return persons.filter(Q(phone=phone) | Q(phone_other=phone))
     if _CASE_NUMBER.match(query):
         organisation_id = user.active_organisation_id_checked()
-        return persons.filter(cases__number__iexact=query, cases__organisation_id=organisation_id).distinct()
-    condition = Q()
+        # Numbers are stored in capitals (prefix-year-sequence): an exact match uses the unique index.
+        numbers = Case.objects.filter(organisation_id=organisation_id, number=query.upper())
+        return persons.filter(pk__in=numbers.values("person_id"))
+    # Every word of the query must begin a word of the name: an indexed range over the name words.
     for token in skeleton(query).split():
-        condition &= Q(name_skeleton__startswith=token) | Q(name_skeleton__contains=f" {token}")
-    return persons.filter(condition)
+        words = PersonNameToken.objects.filter(token__gte=token, token__lt=token + "~")
+        persons = persons.filter(pk__in=words.values("person_id"))
+    return persons
 
 
 def person_lookup_iin(*, user, iin: str) -> dict:

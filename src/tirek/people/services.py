@@ -18,7 +18,15 @@ from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
 from tirek.people.access import can_see_health
 from tirek.people.choices import AccessReason, FamilyRole
-from tirek.people.models import Consent, Family, FamilyMember, Person, PersonAccess, PersonDiagnosis
+from tirek.people.models import (
+    Consent,
+    Family,
+    FamilyMember,
+    Person,
+    PersonAccess,
+    PersonDiagnosis,
+    PersonNameToken,
+)
 
 PERSON_FIELDS = (
     "iin",
@@ -95,10 +103,19 @@ def check_iin(fields: dict[str, Any], *, confirm_mismatch: bool, exclude_pk=None
         raise IinMismatch(problems, code="iin_mismatch")
 
 
-def _name_keys(person: Person) -> None:
+def name_keys_refresh(person: Person) -> None:
+    """Derive the person's match keys from their names (call before saving)."""
     full = " ".join(p for p in (person.surname, person.given_name, person.patronymic) if p)
     person.name_folded = folded(full)
     person.name_skeleton = skeleton(full)
+
+
+def name_tokens_save(person: Person) -> None:
+    """Store each word of the saved person's name key for indexed prefix search (call after saving)."""
+    tokens = {token[:60] for token in person.name_skeleton.split()}
+    PersonNameToken.objects.filter(person=person).exclude(token__in=tokens).delete()
+    known = set(PersonNameToken.objects.filter(person=person).values_list("token", flat=True))
+    PersonNameToken.objects.bulk_create([PersonNameToken(person=person, token=t) for t in tokens - known])
 
 
 def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fields: Any) -> Person:
@@ -107,10 +124,11 @@ def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fi
     health = {k: fields.pop(k) for k in HEALTH_FIELDS if k in fields}
     check_iin(fields, confirm_mismatch=confirm_mismatch)
     person = Person(registered_by=organisation, **fields, **health)
-    _name_keys(person)
+    name_keys_refresh(person)
     person.full_clean(exclude=["name_folded", "name_skeleton"])
     with transaction.atomic():
         create_audited(actor=actor, instance=person, organisation=organisation, subject_person_id=person.pk)
+        name_tokens_save(person)
         grant_access(person=person, organisation=organisation, reason=AccessReason.REGISTERED)
     return person
 
@@ -154,7 +172,7 @@ def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fi
         if name not in PERSON_FIELDS + HEALTH_FIELDS:
             raise ValidationError({name: _("You cannot change this field.")})
         setattr(person, name, value)
-    _name_keys(person)
+    name_keys_refresh(person)
     person.full_clean(exclude=["name_folded", "name_skeleton"])
     changes = changes_between(before, snapshot(person))
     changes.pop("name_folded", None)
@@ -162,6 +180,7 @@ def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fi
     if changes:
         with transaction.atomic():
             person.save()
+            name_tokens_save(person)
             audit_record(
                 actor=actor,
                 action=AuditAction.UPDATE,

@@ -16,6 +16,7 @@ from tirek.cases.forms import CaseOpenForm, case_open_fields
 from tirek.cases.services import case_open_by_iin
 from tirek.core.errors import NotAllowed
 from tirek.core.forms import add_service_errors, edit_form, submit
+from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
 from tirek.directory.selectors import active_organisation_get, programme_list
 from tirek.people import forms, services
@@ -39,7 +40,7 @@ def person_index(request):
     search = forms.SearchForm(request.GET or None)
     query = search.cleaned_data.get("q", "") if search.is_valid() else ""
     persons = person_search(user=request.user, query=query) if query else person_list(user=request.user)
-    page = Paginator(persons, 50).get_page(request.GET.get("page"))
+    page = quick_page(persons, request.GET.get("page"))
     context = {
         "search": search,
         "query": query,
