@@ -16,6 +16,7 @@ from tirek.cases.forms import case_open_fields
 from tirek.cases.selectors import case_get, case_list, case_timeline
 from tirek.core.forms import submit
 from tirek.core.scoping import can, require
+from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
 from tirek.people.selectors import person_get
 
@@ -85,15 +86,13 @@ def case_detail(request, pk):
 def case_status(request, pk):
     case = case_get(user=request.user, pk=pk)
     require(request.user, "cases.change", case.organisation_id)
-    form = forms.CaseStatusForm(request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.case_change_status(actor=request.user, case=case, **data)
-    ):
-        messages.success(request, _("The status has been changed."))
-        return redirect("cases:case_detail", case.pk)
-    cancel = reverse("cases:case_detail", args=[case.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Change the status"), "cancel_url": cancel}
+    return service_form_page(
+        request,
+        form=forms.CaseStatusForm(request.POST or None),
+        action=lambda data: services.case_change_status(actor=request.user, case=case, **data),
+        success=_("The status has been changed."),
+        done_url=reverse("cases:case_detail", args=[case.pk]),
+        title=_("Change the status"),
     )
 
 
@@ -101,23 +100,20 @@ def case_status(request, pk):
 def case_team(request, pk):
     case = case_get(user=request.user, pk=pk)
     require(request.user, "cases.change", case.organisation_id)
-    form = forms.CaseTeamForm(
-        request.POST or None, members=organisation_members(organisation=case.organisation)
-    )
-    if request.method == "POST" and submit(
-        form,
-        lambda data: services.case_set_team(
+    return service_form_page(
+        request,
+        form=forms.CaseTeamForm(
+            request.POST or None, members=organisation_members(organisation=case.organisation)
+        ),
+        action=lambda data: services.case_set_team(
             actor=request.user,
             case=case,
             coordinator=data.get("coordinator"),
             team=list(data.get("team") or []),
         ),
-    ):
-        messages.success(request, _("The team has been saved."))
-        return redirect("cases:case_detail", case.pk)
-    cancel = reverse("cases:case_detail", args=[case.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Coordinator and team"), "cancel_url": cancel}
+        success=_("The team has been saved."),
+        done_url=reverse("cases:case_detail", args=[case.pk]),
+        title=_("Coordinator and team"),
     )
 
 
@@ -125,13 +121,11 @@ def case_team(request, pk):
 def case_close(request, pk):
     case = case_get(user=request.user, pk=pk)
     require(request.user, "cases.change", case.organisation_id)
-    form = forms.CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()})
-    if request.method == "POST" and submit(
-        form, lambda data: services.case_close(actor=request.user, case=case, **data)
-    ):
-        messages.success(request, _("The case has been closed."))
-        return redirect("cases:case_detail", case.pk)
-    cancel = reverse("cases:case_detail", args=[case.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Close the case"), "cancel_url": cancel}
+    return service_form_page(
+        request,
+        form=forms.CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()}),
+        action=lambda data: services.case_close(actor=request.user, case=case, **data),
+        success=_("The case has been closed."),
+        done_url=reverse("cases:case_detail", args=[case.pk]),
+        title=_("Close the case"),
     )

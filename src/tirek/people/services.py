@@ -210,11 +210,16 @@ def person_diagnosis_add(
     )
 
 
-def family_create(*, actor, organisation, **fields: Any) -> Family:
+def family_create(*, actor, organisation, first_member: Person | None = None, **fields: Any) -> Family:
+    """Create a family; `first_member`, when given, joins it as a child (the usual start at intake)."""
     require(actor, "people.register", organisation)
-    return create_audited(
-        actor=actor, instance=Family(registered_by=organisation, **fields), organisation=organisation
-    )
+    with transaction.atomic():
+        family = create_audited(
+            actor=actor, instance=Family(registered_by=organisation, **fields), organisation=organisation
+        )
+        if first_member is not None:
+            family_member_add(actor=actor, family=family, person=first_member, role=FamilyRole.CHILD)
+    return family
 
 
 def family_update(*, actor, family: Family, **fields: Any) -> Family:

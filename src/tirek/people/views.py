@@ -18,6 +18,7 @@ from tirek.core.errors import NotAllowed
 from tirek.core.forms import add_service_errors, edit_form, submit
 from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
+from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
 from tirek.people import forms, services
 from tirek.people.access import can_see_health
@@ -192,14 +193,14 @@ def person_health(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
-    form = edit_form(forms.HealthForm, person, request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.person_update(actor=request.user, person=person, **data)
-    ):
-        messages.success(request, _("The record has been saved."))
-        return redirect("people:person_detail", person.pk)
-    cancel = reverse("people:person_detail", args=[person.pk])
-    return render(request, "web/form.html", {"form": form, "title": _("Health data"), "cancel_url": cancel})
+    return service_form_page(
+        request,
+        form=edit_form(forms.HealthForm, person, request.POST or None),
+        action=lambda data: services.person_update(actor=request.user, person=person, **data),
+        success=_("The record has been saved."),
+        done_url=reverse("people:person_detail", args=[person.pk]),
+        title=_("Health data"),
+    )
 
 
 @login_required
@@ -207,15 +208,13 @@ def person_diagnosis_add(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
-    form = forms.DiagnosisForm(request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.person_diagnosis_add(actor=request.user, person=person, **data)
-    ):
-        messages.success(request, _("The diagnosis has been recorded."))
-        return redirect("people:person_detail", person.pk)
-    cancel = reverse("people:person_detail", args=[person.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Add a diagnosis"), "cancel_url": cancel}
+    return service_form_page(
+        request,
+        form=forms.DiagnosisForm(request.POST or None),
+        action=lambda data: services.person_diagnosis_add(actor=request.user, person=person, **data),
+        success=_("The diagnosis has been recorded."),
+        done_url=reverse("people:person_detail", args=[person.pk]),
+        title=_("Add a diagnosis"),
     )
 
 
@@ -230,17 +229,15 @@ def consent_add(request, pk):
         givers=Person.objects.filter(pk__in=[p.pk for p in givers]),
         initial={"given_on": timezone.localdate(), "purposes": ["services", "data_processing"]},
     )
-    if request.method == "POST" and submit(
-        form,
-        lambda data: services.consent_record(
+    return service_form_page(
+        request,
+        form=form,
+        action=lambda data: services.consent_record(
             actor=request.user, organisation=organisation, person=person, **data
         ),
-    ):
-        messages.success(request, _("The consent has been recorded."))
-        return redirect("people:person_detail", person.pk)
-    cancel = reverse("people:person_detail", args=[person.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Record a consent"), "cancel_url": cancel}
+        success=_("The consent has been recorded."),
+        done_url=reverse("people:person_detail", args=[person.pk]),
+        title=_("Record a consent"),
     )
 
 
@@ -251,15 +248,13 @@ def consent_withdraw(request, pk, consent_pk):
     if consent is None:
         raise Http404
     require(request.user, "people.consent")
-    form = forms.ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()})
-    if request.method == "POST" and submit(
-        form, lambda data: services.consent_withdraw(actor=request.user, consent=consent, **data)
-    ):
-        messages.success(request, _("The consent has been withdrawn."))
-        return redirect("people:person_detail", person.pk)
-    cancel = reverse("people:person_detail", args=[person.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Withdraw the consent"), "cancel_url": cancel}
+    return service_form_page(
+        request,
+        form=forms.ConsentWithdrawForm(request.POST or None, initial={"withdrawn_on": timezone.localdate()}),
+        action=lambda data: services.consent_withdraw(actor=request.user, consent=consent, **data),
+        success=_("The consent has been withdrawn."),
+        done_url=reverse("people:person_detail", args=[person.pk]),
+        title=_("Withdraw the consent"),
     )
 
 
@@ -275,17 +270,15 @@ def family_index(request):
 def family_create(request):
     organisation = active_organisation_get(user=request.user)
     require(request.user, "people.register", organisation)
+    first = person_get(user=request.user, pk=request.GET["person"]) if request.GET.get("person") else None
     form = forms.FamilyForm(request.POST or None)
     family = request.method == "POST" and submit(
-        form, lambda data: services.family_create(actor=request.user, organisation=organisation, **data)
+        form,
+        lambda data: services.family_create(
+            actor=request.user, organisation=organisation, first_member=first, **data
+        ),
     )
     if family:
-        person_id = request.GET.get("person")
-        if person_id:
-            person = person_get(user=request.user, pk=person_id)
-            services.family_member_add(
-                actor=request.user, family=family, person=person, role=request.GET.get("role", "child")
-            )
         messages.success(request, _("The family has been created."))
         return redirect("people:family_detail", family.pk)
     return render(
@@ -314,29 +307,27 @@ def family_detail(request, pk):
 def family_edit(request, pk):
     family = family_get(user=request.user, pk=pk)
     require(request.user, "people.change")
-    form = edit_form(forms.FamilyForm, family, request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.family_update(actor=request.user, family=family, **data)
-    ):
-        messages.success(request, _("The family has been saved."))
-        return redirect("people:family_detail", family.pk)
-    cancel = reverse("people:family_detail", args=[family.pk])
-    return render(request, "web/form.html", {"form": form, "title": family.name, "cancel_url": cancel})
+    return service_form_page(
+        request,
+        form=edit_form(forms.FamilyForm, family, request.POST or None),
+        action=lambda data: services.family_update(actor=request.user, family=family, **data),
+        success=_("The family has been saved."),
+        done_url=reverse("people:family_detail", args=[family.pk]),
+        title=family.name,
+    )
 
 
 @login_required
 def family_member_add(request, pk):
     family = family_get(user=request.user, pk=pk)
     require(request.user, "people.change")
-    form = forms.FamilyMemberForm(request.POST or None, persons=person_list(user=request.user))
-    if request.method == "POST" and submit(
-        form, lambda data: services.family_member_add(actor=request.user, family=family, **data)
-    ):
-        messages.success(request, _("The family member has been added."))
-        return redirect("people:family_detail", family.pk)
-    cancel = reverse("people:family_detail", args=[family.pk])
-    return render(
-        request, "web/form.html", {"form": form, "title": _("Add a family member"), "cancel_url": cancel}
+    return service_form_page(
+        request,
+        form=forms.FamilyMemberForm(request.POST or None, persons=person_list(user=request.user)),
+        action=lambda data: services.family_member_add(actor=request.user, family=family, **data),
+        success=_("The family member has been added."),
+        done_url=reverse("people:family_detail", args=[family.pk]),
+        title=_("Add a family member"),
     )
 
 
