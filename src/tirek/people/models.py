@@ -120,7 +120,11 @@ class Person(models.Model):
         verbose_name = _("person")
         verbose_name_plural = _("persons")
         ordering = ["surname", "given_name", "patronymic"]
-        indexes = [models.Index(fields=["birth_date"], name="person_birth_date")]
+        indexes = [
+            models.Index(fields=["birth_date"], name="person_birth_date"),
+            # The register's order: the first page of a list is read from the index, not sorted.
+            models.Index(fields=["surname", "given_name", "patronymic"], name="person_name_order"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
