@@ -13,7 +13,7 @@ from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeVi
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
-from tirek.people.import_api import PersonImportView
+from tirek.people.import_api import PersonImportTemplateView, PersonImportView
 
 
 class Router(SimpleRouter):
@@ -47,6 +47,7 @@ urlpatterns = [
     path("me/active-organisation/", me_active, name="me-active-organisation"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("people/import/", PersonImportView.as_view(), name="person-import"),
+    path("people/import/template/", PersonImportTemplateView.as_view(), name="person-import-template"),
     # Before the router: otherwise persons/<pk>/ would take "duplicates" and "merge" for ids.
     path("persons/duplicates/", PersonDuplicateViewSet.as_view({"get": "list"}), name="person-duplicates"),
     path(

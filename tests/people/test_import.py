@@ -659,3 +659,16 @@ def test_the_command_refuses_a_user_without_the_right(cast, tmp_path):
     journal.write_bytes(csv_bytes([child()]))
     with pytest.raises(CommandError, match="may not import"):
         call_command("import", "persons", str(journal), organisation=cast.almaty.bin, user="alice")
+
+
+def test_the_api_serves_the_template_that_imports_as_it_stands(cast):
+    client = cast.client(cast.manager_a)
+    response = client.get("/api/v1/people/import/template/", {"language": "ru", "file_format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    imported = client.post(
+        API_PATH, {"file": SimpleUploadedFile("template.csv", response.content), "dry_run": "true"}
+    )
+    assert imported.status_code == 200, imported.content
+    assert cast.client(cast.specialist_a).get("/api/v1/people/import/template/").status_code == 403
+    assert client.get("/api/v1/people/import/template/", {"language": "de"}).status_code == 400

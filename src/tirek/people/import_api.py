@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
@@ -14,6 +16,7 @@ from tirek.core.errors import error_body
 from tirek.core.scoping import require
 from tirek.directory.selectors import active_organisation_get
 from tirek.people import importing
+from tirek.people.import_views import TEMPLATE_TYPES
 
 
 class PersonImportInputSerializer(serializers.Serializer):
@@ -101,3 +104,38 @@ class PersonImportView(APIView):
             PersonImportResultSerializer(result.counts()).data,
             status=status.HTTP_200_OK if result.dry_run else status.HTTP_201_CREATED,
         )
+
+
+class TemplateQuerySerializer(serializers.Serializer):
+    language = serializers.ChoiceField(choices=["kk", "ru"], default="kk")
+    # Not "format": DRF reads that query parameter to choose a renderer.
+    file_format = serializers.ChoiceField(choices=["xlsx", "csv"], default="xlsx")
+
+
+class PersonImportTemplateView(APIView):
+    """The journal template, with headers in Kazakh or Russian and one example row."""
+
+    @extend_schema(
+        operation_id="people_import_template",
+        parameters=[TemplateQuerySerializer],
+        responses={
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiTypes.BINARY,
+            (200, "text/csv"): OpenApiTypes.BINARY,
+            400: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+        },
+        tags=["people"],
+    )
+    def get(self, request):
+        organisation = active_organisation_get(user=request.user)
+        require(request.user, "people.import", organisation)
+        query = TemplateQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        language, file_format = query.validated_data["language"], query.validated_data["file_format"]
+        response = HttpResponse(
+            importing.import_template(language, file_format, organisation=organisation),
+            content_type=TEMPLATE_TYPES[file_format],
+        )
+        response["Content-Disposition"] = f'attachment; filename="tirek-import-{language}.{file_format}"'
+        return response
