@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
+from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
@@ -14,6 +15,8 @@ from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionVie
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportTemplateView, PersonImportView
+from tirek.plans import api as plans_api
+from tirek.services import api as services_api
 
 
 class Router(SimpleRouter):
@@ -38,6 +41,10 @@ router.register("families", FamilyViewSet, basename="family")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("cases", CaseViewSet, basename="case")
 
+CASEWORK_APIS = (assessments_api, plans_api, services_api)
+for module in CASEWORK_APIS:
+    module.register(router)
+
 me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 me_active = MeViewSet.as_view({"post": "active_organisation"})
 
@@ -58,5 +65,6 @@ urlpatterns = [
     path("persons/merge/", PersonDuplicateViewSet.as_view({"post": "merge"}), name="person-merge"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *[pattern for module in CASEWORK_APIS for pattern in module.extra_urlpatterns],
     path("", include(router.urls)),
 ]

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "tirek.catalog",
     "tirek.people",
     "tirek.cases",
+    "tirek.assessments",
+    "tirek.plans",
+    "tirek.services",
 ]
 
 MIDDLEWARE = [

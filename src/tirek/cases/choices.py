@@ -39,7 +39,21 @@ class CaseEventKind(models.TextChoices):
     COORDINATOR_CHANGED = "coordinator_changed", _("Coordinator changed")
     ELIGIBILITY_OVERRIDDEN = "eligibility_overridden", _("Eligibility overridden")
     UPDATED = "updated", _("Case details changed")
+    ASSESSED = "assessed", _("Assessment recorded")
+    PLAN_CREATED = "plan_created", _("Plan drafted")
+    PLAN_APPROVED = "plan_approved", _("Plan approved")
+    PLAN_ACTIVATED = "plan_activated", _("Plan in force")
+    PLAN_REVIEWED = "plan_reviewed", _("Plan reviewed")
+    PLAN_SUPERSEDED = "plan_superseded", _("Plan superseded")
+    VISIT_PLANNED = "visit_planned", _("Session planned")
+    VISIT_LOGGED = "visit_logged", _("Session logged")
+    VISIT_CANCELLED = "visit_cancelled", _("Session cancelled")
+    GROUP_ATTENDED = "group_attended", _("Group activity attended")
+    DEADLINE_PAUSED = "deadline_paused", _("Deadline clock paused")
+    DEADLINE_RESUMED = "deadline_resumed", _("Deadline clock resumed")
+    TRANSITION = "transition", _("Transition step")
     CLOSED = "closed", _("Case closed")
+    REOPENED = "reopened", _("Case reopened")
 
 
 # The statuses a case can be set to without closing it (closing needs a reason).

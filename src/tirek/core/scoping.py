@@ -67,6 +67,14 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases.open": frozenset({"intake", "coordinator", "manager"}),
     "cases.change": frozenset({"coordinator", "manager"}),
     "cases.override_eligibility": frozenset({"manager"}),
+    "cases.reopen": frozenset({"manager"}),
+    "assessments.record": frozenset({"specialist", "coordinator", "manager"}),
+    "assessments.manage_instruments": frozenset({"administrator"}),
+    "plans.write": frozenset({"coordinator", "manager"}),
+    "plans.approve": frozenset({"manager"}),
+    "visits.log": frozenset({"specialist", "coordinator", "manager"}),
+    "visits.plan": frozenset({"specialist", "coordinator", "manager", "intake"}),
+    "groups.manage": frozenset({"specialist", "coordinator", "manager"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
 

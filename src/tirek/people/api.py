@@ -34,6 +34,7 @@ PERSON_OUTPUT_FIELDS = [
     "given_name",
     "patronymic",
     "birth_date",
+    "gestation_weeks",
     "sex",
     "citizenship",
     "region",

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -62,6 +62,13 @@ class Person(models.Model):
     given_name = models.CharField(_("given name"), max_length=100)
     patronymic = models.CharField(_("patronymic"), max_length=100, blank=True)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gestation_weeks = models.PositiveSmallIntegerField(
+        _("gestation at birth (weeks)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(20), MaxValueValidator(44)],
+        help_text=_("For children born before 37 weeks: developmental checks use the corrected age."),
+    )
     sex = models.CharField(_("sex"), max_length=6, choices=Sex.choices)
     citizenship = models.CharField(_("citizenship"), max_length=60, blank=True, default="KZ")
     region = models.ForeignKey(

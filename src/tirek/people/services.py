@@ -35,6 +35,7 @@ PERSON_FIELDS = (
     "given_name",
     "patronymic",
     "birth_date",
+    "gestation_weeks",
     "sex",
     "citizenship",
     "region",
