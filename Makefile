@@ -25,6 +25,10 @@ system-packages:
 	for cmd in msgfmt:gettext chromium:chromium pg_ctlcluster:postgresql npm:npm; do
 	  command -v "$${cmd%%:*}" >/dev/null 2>&1 || missing="$$missing $${cmd##*:}"
 	done
+	# WeasyPrint (printed plans) loads Pango and HarfBuzz at run time and embeds DejaVu Sans.
+	for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+	  dpkg -s "$$pkg" >/dev/null 2>&1 || missing="$$missing $$pkg"
+	done
 	if [ -n "$$missing" ]; then
 	  if [ "$$(id -u)" = 0 ]; then
 	    echo "Installing Debian packages:$$missing"

@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
 from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
-from tirek.cases.api import CaseViewSet
+from tirek.cases.api import CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
@@ -40,6 +40,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("families", FamilyViewSet, basename="family")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("cases", CaseViewSet, basename="case")
+router.register("deadlines", DeadlineViewSet, basename="deadline")
 
 CASEWORK_APIS = (assessments_api, plans_api, services_api)
 for module in CASEWORK_APIS:

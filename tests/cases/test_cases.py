@@ -137,12 +137,21 @@ def test_the_status_flow_is_enforced_and_closing_needs_a_reason(cast, toddler):
     with pytest.raises(ValidationError):
         case_close(actor=cast.coordinator_a, case=case, reason=None)
     case_close(
-        actor=cast.coordinator_a, case=case, reason=ClosureReason.objects.get(code="moved"), note="Astana"
+        actor=cast.coordinator_a,
+        case=case,
+        reason=ClosureReason.objects.get(code="moved"),
+        destination="none",
+        note="Astana",
     )
     assert case.status == "closed"
     assert case.closed_on == dt.date.today()
     with pytest.raises(ValidationError):
-        case_close(actor=cast.coordinator_a, case=case, reason=ClosureReason.objects.get(code="moved"))
+        case_close(
+            actor=cast.coordinator_a,
+            case=case,
+            reason=ClosureReason.objects.get(code="moved"),
+            destination="none",
+        )
 
 
 def test_one_open_case_per_person_and_programme(cast, toddler):
@@ -170,7 +179,9 @@ def test_another_organisations_case_is_not_found(cast, toddler):
     assert other.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
     assert (
         other.post(
-            f"/api/v1/cases/{case.pk}/close/", {"reason": "moved"}, content_type="application/json"
+            f"/api/v1/cases/{case.pk}/close/",
+            {"reason": "moved", "destination": "none"},
+            content_type="application/json",
         ).status_code
         == 404
     )
@@ -188,7 +199,9 @@ def test_a_specialist_cannot_open_or_close_cases(cast, toddler):
     case = open_case(cast, toddler)
     assert (
         client.post(
-            f"/api/v1/cases/{case.pk}/close/", {"reason": "moved"}, content_type="application/json"
+            f"/api/v1/cases/{case.pk}/close/",
+            {"reason": "moved", "destination": "none"},
+            content_type="application/json",
         ).status_code
         == 403
     )

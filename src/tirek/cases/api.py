@@ -3,21 +3,40 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 
 from tirek.accounts.models import User
 from tirek.audit.services import audit_view
 from tirek.cases import services
-from tirek.cases.choices import OPEN_STATUS_CHOICES, CaseStatus, ReferralSource
-from tirek.cases.models import Case, CaseEvent
-from tirek.cases.selectors import case_get, case_list, case_timeline
+from tirek.cases.choices import (
+    OPEN_STATUS_CHOICES,
+    CaseStatus,
+    ClosureDestination,
+    DeadlineClock,
+    DeadlineState,
+    PauseReason,
+    ReferralSource,
+    TransitionStep,
+)
+from tirek.cases.models import Case, CaseEvent, DeadlinePause
+from tirek.cases.selectors import (
+    LISTED_STATES,
+    case_deadlines,
+    case_get,
+    case_list,
+    case_timeline,
+    deadline_list,
+)
 from tirek.catalog.models import ClosureReason
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet
+from tirek.core.scoping import require
 from tirek.directory.models import Programme
-from tirek.directory.selectors import active_organisation_get
+from tirek.directory.selectors import active_organisation_get, programme_get
 from tirek.people.selectors import person_get
 
 
@@ -47,9 +66,23 @@ class CaseSerializer(serializers.ModelSerializer):
             "closed_on",
             "closure_reason",
             "closure_note",
+            "closure_destination",
+            "entry_rated_on",
+            "entry_social",
+            "entry_knowledge",
+            "entry_needs",
+            "exit_rated_on",
+            "exit_social",
+            "exit_knowledge",
+            "exit_needs",
             "created_at",
             "updated_at",
         ]
+
+
+def rating_field(**kwargs) -> serializers.IntegerField:
+    """A child-outcome rating: 1 (not yet) to 7 (age-expected in all or almost all everyday situations)."""
+    return serializers.IntegerField(min_value=1, max_value=7, **kwargs)
 
 
 class CaseOpenSerializer(serializers.Serializer):
@@ -93,8 +126,86 @@ class CaseCloseSerializer(serializers.Serializer):
     reason = serializers.SlugRelatedField(
         slug_field="code", queryset=ClosureReason.objects.filter(is_active=True)
     )
+    destination = serializers.ChoiceField(choices=ClosureDestination.choices)
     closed_on = serializers.DateField(required=False)
     note = serializers.CharField(required=False, allow_blank=True)
+    exit_social = rating_field(required=False, allow_null=True)
+    exit_knowledge = rating_field(required=False, allow_null=True)
+    exit_needs = rating_field(required=False, allow_null=True)
+
+
+class CaseReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+
+
+class EntryOutcomesSerializer(serializers.Serializer):
+    social = rating_field()
+    knowledge = rating_field()
+    needs = rating_field()
+    rated_on = serializers.DateField(required=False)
+
+
+class DeadlinePauseInputSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=PauseReason.choices)
+    starts_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class DeadlineResumeSerializer(serializers.Serializer):
+    ends_on = serializers.DateField(required=False)
+
+
+class TransitionStepSerializer(serializers.Serializer):
+    step = serializers.ChoiceField(choices=TransitionStep.choices)
+    happened_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True)
+
+
+class DeadlinePauseSerializer(serializers.ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+
+    class Meta:
+        model = DeadlinePause
+        fields = ["id", "case", "clock", "reason", "starts_on", "ends_on", "note", "created_at"]
+
+
+class ClockSerializer(serializers.Serializer):
+    """One deadline clock of a case on a day."""
+
+    clock = serializers.ChoiceField(source="kind", choices=DeadlineClock.choices, read_only=True)
+    state = serializers.ChoiceField(choices=DeadlineState.choices, read_only=True)
+    on = serializers.DateField(read_only=True, help_text="The day the clock is read on.")
+    due_on = serializers.DateField(read_only=True, allow_null=True)
+    met_on = serializers.DateField(read_only=True, allow_null=True)
+    starts_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="When the window opens (transition) or the cycle began."
+    )
+    ends_on = serializers.DateField(
+        read_only=True, allow_null=True, help_text="The exit the transition leads to."
+    )
+    days_left = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Days to the due date; negative once overdue."
+    )
+    days_late = serializers.IntegerField(read_only=True, allow_null=True)
+    paused_days = serializers.IntegerField(read_only=True)
+
+
+class DeadlineRowSerializer(serializers.Serializer):
+    """One clock of one open case in the deadline list."""
+
+    case = serializers.UUIDField(source="case.pk", read_only=True)
+    case_number = serializers.CharField(source="case.number", read_only=True)
+    programme = serializers.UUIDField(source="case.programme_id", read_only=True)
+    coordinator = serializers.UUIDField(source="case.coordinator_id", read_only=True, allow_null=True)
+    deadline = ClockSerializer(source="clock", read_only=True)
+
+
+class DeadlineFilterSerializer(serializers.Serializer):
+    state = serializers.ChoiceField(choices=[(s.value, s.label) for s in LISTED_STATES], required=False)
+    clock = serializers.ChoiceField(choices=DeadlineClock.choices, required=False)
+    programme = serializers.UUIDField(required=False)
+    mine = serializers.BooleanField(required=False, default=False)
+    on = serializers.DateField(required=False)
 
 
 class CaseEventSerializer(serializers.ModelSerializer):
@@ -175,3 +286,96 @@ class CaseViewSet(TirekViewSet):
     def events(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         return Response(CaseEventSerializer(case_timeline(case=case), many=True).data)
+
+    @extend_schema(responses={200: ClockSerializer(many=True), **ERROR_RESPONSES})
+    @action(detail=True, methods=["get"])
+    def clocks(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        return Response(ClockSerializer(case_deadlines(case=case), many=True).data)
+
+    @extend_schema(
+        request=DeadlinePauseInputSerializer, responses={201: DeadlinePauseSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def pause(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        data = self.parse(serializer=DeadlinePauseInputSerializer)
+        pause = services.deadline_pause(actor=request.user, case=case, **data)
+        return Response(DeadlinePauseSerializer(pause).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=DeadlineResumeSerializer, responses={200: DeadlinePauseSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        data = self.parse(serializer=DeadlineResumeSerializer)
+        return Response(
+            DeadlinePauseSerializer(services.deadline_resume(actor=request.user, case=case, **data)).data
+        )
+
+    @extend_schema(request=CaseReopenSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        data = self.parse(serializer=CaseReopenSerializer)
+        return self.render(services.case_reopen(actor=request.user, case=case, **data))
+
+    @extend_schema(request=EntryOutcomesSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def outcomes(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        data = self.parse(serializer=EntryOutcomesSerializer)
+        return self.render(services.case_record_entry_outcomes(actor=request.user, case=case, **data))
+
+    @extend_schema(request=TransitionStepSerializer, responses={201: CaseEventSerializer, **ERROR_RESPONSES})
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        case = case_get(user=request.user, pk=pk)
+        data = self.parse(serializer=TransitionStepSerializer)
+        event = services.case_record_transition(actor=request.user, case=case, **data)
+        return Response(CaseEventSerializer(event).data, status=status.HTTP_201_CREATED)
+
+
+class DeadlinePagination(LimitOffsetPagination):
+    default_limit = 100
+    max_limit = 500
+
+
+class DeadlineViewSet(TirekViewSet):
+    """The deadline clocks of the organisation's open cases: overdue and due soon unless asked otherwise."""
+
+    output_serializer = DeadlineRowSerializer
+    queryset = Case.objects.none()
+    pagination_class = DeadlinePagination
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "state",
+                str,
+                enum=[s.value for s in LISTED_STATES],
+                description="Without it: overdue and due soon.",
+            ),
+            OpenApiParameter("clock", str, enum=DeadlineClock.values),
+            OpenApiParameter("programme", OpenApiTypes.UUID),
+            OpenApiParameter("mine", OpenApiTypes.BOOL, description="Only the cases the user coordinates."),
+            OpenApiParameter("on", OpenApiTypes.DATE, description="The day to read the clocks on (today)."),
+        ],
+        responses={200: DeadlineRowSerializer(many=True), **ERROR_RESPONSES},
+    )
+    def list(self, request):
+        require(request.user, "cases.change")
+        filters = DeadlineFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        criteria = filters.validated_data
+        programme = criteria.get("programme")
+        rows = deadline_list(
+            user=request.user,
+            on=criteria.get("on"),
+            state=criteria.get("state"),
+            clock=criteria.get("clock"),
+            programme=programme_get(user=request.user, pk=programme) if programme else None,
+            coordinator=request.user if criteria.get("mine") else None,
+        )
+        return self.render_list(rows)

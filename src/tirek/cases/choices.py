@@ -60,3 +60,72 @@ class CaseEventKind(models.TextChoices):
 OPEN_STATUS_CHOICES = [
     (s.value, s.label) for s in (CaseStatus.REFERRED, CaseStatus.INTAKE, CaseStatus.ACTIVE)
 ]
+
+
+class ClosureDestination(models.TextChoices):
+    """Where the child goes when the case ends."""
+
+    KINDERGARTEN = "kindergarten", _("Kindergarten")
+    SPECIAL_KINDERGARTEN = "special_kindergarten", _("Special (correctional) kindergarten")
+    SCHOOL = "school", _("School")
+    SPECIAL_SCHOOL = "special_school", _("Special school")
+    PMPK = "pmpk", _("PMPK")
+    OTHER_PROGRAMME = "other_programme", _("Another organisation's programme")
+    NONE = "none", pgettext_lazy("destination", "None")
+
+
+# Closure reasons (catalog codes) after which the child was served to the end, so the exit ratings of the
+# three child-outcome areas must be recorded to compare with the entry ratings.
+EXIT_RATINGS_REQUIRED_FOR = frozenset({"goals_achieved", "completed", "aged_out", "transferred"})
+
+
+class OutcomeRating(models.IntegerChoices):
+    """The seven points of the child-outcomes summary scale (as in the US early-childhood outcomes)."""
+
+    NOT_YET = 1, _("1 — no immediate foundational skills yet")
+    EMERGING = 2, _("2 — occasional immediate foundational skills")
+    NEARLY = 3, _("3 — immediate foundational skills most of the time")
+    OCCASIONAL = 4, _("4 — occasional age-expected skills")
+    SOMEWHAT = 5, _("5 — a mix of age-expected and not age-expected skills")
+    MOSTLY = 6, _("6 — age-expected, with some concern")
+    COMPLETELY = 7, _("7 — age-expected in all or almost all everyday situations")
+
+
+class OutcomeArea(models.TextChoices):
+    """The three child-outcome areas rated at entry and at exit."""
+
+    SOCIAL = "social", _("Social relationships")
+    KNOWLEDGE = "knowledge", _("Knowledge and skills, communication included")
+    NEEDS = "needs", _("Meeting own needs")
+
+
+class DeadlineClock(models.TextChoices):
+    FIRST_PLAN = "first_plan", _("First plan")
+    PLAN_REVIEW = "plan_review", _("Plan review")
+    ASSESSMENT = "assessment", _("Assessment")
+    TRANSITION = "transition", _("Transition conference")
+    EXIT = "exit", _("Exit age")
+
+
+class DeadlineState(models.TextChoices):
+    UPCOMING = "upcoming", _("Not started yet")
+    ON_TRACK = "on_track", _("On track")
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+    PAUSED = "paused", _("Paused")
+    MET = "met", _("Met")
+    MET_LATE = "met_late", _("Met late")
+
+
+class PauseReason(models.TextChoices):
+    """The documented family reasons that stop the first-plan clock."""
+
+    FAMILY_UNAVAILABLE = "family_unavailable", _("Family unavailable")
+    CONSENT_PENDING = "consent_pending", _("Consent pending despite attempts")
+    OTHER = "other", _("Other family reason")
+
+
+class TransitionStep(models.TextChoices):
+    STEPS_AGREED = "steps_agreed", _("Transition steps agreed with the family")
+    CONFERENCE_HELD = "conference_held", _("Transition conference held")
+    DESTINATION_CONTACTED = "destination_contacted", _("Receiving service contacted")

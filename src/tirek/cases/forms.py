@@ -3,7 +3,16 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tirek.cases.choices import CaseStatus, ReferralSource
+from tirek.cases.choices import (
+    CaseStatus,
+    ClosureDestination,
+    DeadlineClock,
+    OutcomeRating,
+    PauseReason,
+    ReferralSource,
+    TransitionStep,
+)
+from tirek.cases.selectors import LISTED_STATES
 from tirek.catalog.models import ClosureReason
 from tirek.core.forms import StyledForm
 
@@ -79,9 +88,77 @@ class CaseTeamForm(StyledForm):
         )
 
 
+def _rating_field(label, required: bool = False) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("", "—"), *OutcomeRating.choices],
+        coerce=int,
+        empty_value=None,
+        required=required,
+    )
+
+
 class CaseCloseForm(StyledForm):
     reason = forms.ModelChoiceField(
         label=_("Closure reason"), queryset=ClosureReason.objects.filter(is_active=True)
     )
+    destination = forms.ChoiceField(label=_("Destination"), choices=[("", "—"), *ClosureDestination.choices])
     closed_on = forms.DateField(label=_("Closed on"), required=False, widget=DATE_WIDGET)
+    exit_social = _rating_field(_("Exit rating: social relationships"))
+    exit_knowledge = _rating_field(_("Exit rating: knowledge and skills, communication included"))
+    exit_needs = _rating_field(_("Exit rating: meeting own needs"))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class CaseReopenForm(StyledForm):
+    reason = forms.CharField(
+        label=_("Why is the case reopened?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class EntryOutcomesForm(StyledForm):
+    social = _rating_field(_("Social relationships"), required=True)
+    knowledge = _rating_field(_("Knowledge and skills, communication included"), required=True)
+    needs = _rating_field(_("Meeting own needs"), required=True)
+    rated_on = forms.DateField(label=_("Rated on"), required=False, widget=DATE_WIDGET)
+
+
+class DeadlinePauseForm(StyledForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=PauseReason.choices)
+    starts_on = forms.DateField(label=_("Paused from"), required=False, widget=DATE_WIDGET)
+    note = forms.CharField(
+        label=_("What was tried, and when"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DeadlineResumeForm(StyledForm):
+    ends_on = forms.DateField(label=_("Resumed on"), required=False, widget=DATE_WIDGET)
+
+
+class TransitionStepForm(StyledForm):
+    step = forms.ChoiceField(label=_("Step"), choices=TransitionStep.choices)
+    happened_on = forms.DateField(label=_("Date"), required=False, widget=DATE_WIDGET)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeadlineFilterForm(StyledForm):
+    state = forms.ChoiceField(label=_("State"), required=False)
+    clock = forms.ChoiceField(
+        label=_("Deadline"), choices=[("", _("All deadlines")), *DeadlineClock.choices], required=False
+    )
+    mine = forms.BooleanField(label=_("Only my cases"), required=False)
+
+    def __init__(self, *args, programmes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("Needs attention")),
+            *[(s.value, s.label) for s in LISTED_STATES],
+        ]
+        self.fields["programme"] = forms.ModelChoiceField(
+            label=_("Programme"),
+            queryset=programmes,
+            required=False,
+            empty_label=_("All programmes"),
+            widget=forms.Select(attrs={"class": "form-select"}),
+        )
+        self.order_fields(["state", "clock", "programme", "mine"])

@@ -1,12 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tirek.cases.choices import CaseEventKind, CaseStatus, ReferralSource
+from tirek.cases.choices import (
+    CaseEventKind,
+    CaseStatus,
+    ClosureDestination,
+    DeadlineClock,
+    OutcomeArea,
+    OutcomeRating,
+    PauseReason,
+    ReferralSource,
+)
 from tirek.core.scoping import ScopedQuerySet
 
 
@@ -63,6 +74,30 @@ class Case(models.Model):
         related_name="+",
     )
     closure_note = models.TextField(_("closure note"), blank=True)
+    closure_destination = models.CharField(
+        _("destination"), max_length=30, choices=ClosureDestination.choices, blank=True
+    )
+    # The child-outcome ratings (1–7) in three areas, at entry and at exit, to compare progress.
+    entry_rated_on = models.DateField(_("entry ratings on"), null=True, blank=True)
+    entry_social = models.PositiveSmallIntegerField(
+        _("entry rating: social relationships"), choices=OutcomeRating.choices, null=True, blank=True
+    )
+    entry_knowledge = models.PositiveSmallIntegerField(
+        _("entry rating: knowledge and skills"), choices=OutcomeRating.choices, null=True, blank=True
+    )
+    entry_needs = models.PositiveSmallIntegerField(
+        _("entry rating: meeting own needs"), choices=OutcomeRating.choices, null=True, blank=True
+    )
+    exit_rated_on = models.DateField(_("exit ratings on"), null=True, blank=True)
+    exit_social = models.PositiveSmallIntegerField(
+        _("exit rating: social relationships"), choices=OutcomeRating.choices, null=True, blank=True
+    )
+    exit_knowledge = models.PositiveSmallIntegerField(
+        _("exit rating: knowledge and skills"), choices=OutcomeRating.choices, null=True, blank=True
+    )
+    exit_needs = models.PositiveSmallIntegerField(
+        _("exit rating: meeting own needs"), choices=OutcomeRating.choices, null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -85,6 +120,14 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def outcome_ratings(self) -> list[tuple[str, int | None, int | None]]:
+        """(area label, entry rating, exit rating) for the three child-outcome areas."""
+        return [
+            (area.label, getattr(self, f"entry_{area.value}"), getattr(self, f"exit_{area.value}"))
+            for area in OutcomeArea
+        ]
 
 
 class CaseCounter(models.Model):
@@ -125,3 +168,61 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} {self.kind}"
+
+
+class DeadlinePauseQuerySet(ScopedQuerySet):
+    organisation_path = "case__organisation"
+
+
+class DeadlinePause(models.Model):
+    """A documented stretch of days during which one of a case's deadline clocks stood still."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadline_pauses")
+    clock = models.CharField(
+        _("clock"), max_length=20, choices=DeadlineClock.choices, default=DeadlineClock.FIRST_PLAN
+    )
+    reason = models.CharField(_("reason"), max_length=30, choices=PauseReason.choices)
+    starts_on = models.DateField(_("paused from"))
+    ends_on = models.DateField(_("resumed on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = DeadlinePauseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("deadline pause")
+        verbose_name_plural = _("deadline pauses")
+        ordering = ["starts_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="deadline_pause_ends_after_it_starts",
+            ),
+            models.UniqueConstraint(
+                fields=["case", "clock"],
+                condition=models.Q(ends_on__isnull=True),
+                name="deadline_pause_one_open_per_clock",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} {self.clock} {self.starts_on}–{self.ends_on or ''}"
+
+    def clean(self) -> None:
+        if self.ends_on is not None and self.starts_on is not None and self.ends_on < self.starts_on:
+            raise ValidationError({"ends_on": _("A pause cannot end before it starts.")})
+        if self.reason == PauseReason.OTHER and not self.note.strip():
+            raise ValidationError({"note": _("Describe the reason for the pause.")})
+
+    def days_until(self, day: dt.date) -> int:
+        """How many days of this pause fall before `day` (an open pause runs up to `day`)."""
+        end = day if self.ends_on is None else min(self.ends_on, day)
+        return max(0, (end - self.starts_on).days)
+
+    def is_open_on(self, day: dt.date) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)

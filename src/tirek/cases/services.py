@@ -1,4 +1,5 @@
-"""Writes to cases: opening (enrolment), status, team, closure — each with its CaseEvent and audit event."""
+"""Writes to cases: opening (enrolment), status, team, closure and reopening, outcome ratings, deadline pauses
+and transition steps — each with its CaseEvent and audit event."""
 
 from __future__ import annotations
 
@@ -9,12 +10,26 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tirek.accounts.models import Membership
 from tirek.audit.choices import AuditAction
-from tirek.audit.services import audit_created, audit_record
-from tirek.cases.choices import STATUS_FLOW, CaseEventKind, CaseStatus
-from tirek.cases.models import Case, CaseCounter, CaseEvent
+from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
+from tirek.cases.choices import (
+    EXIT_RATINGS_REQUIRED_FOR,
+    STATUS_FLOW,
+    CaseEventKind,
+    CaseStatus,
+    ClosureDestination,
+    DeadlineClock,
+    DeadlineState,
+    OutcomeArea,
+    OutcomeRating,
+    PauseReason,
+    TransitionStep,
+)
+from tirek.cases.deadlines import first_plan_clock, first_plan_due_on
+from tirek.cases.models import Case, CaseCounter, CaseEvent, DeadlinePause
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can, require
 from tirek.people.choices import AccessReason, ConsentPurpose
@@ -231,29 +246,331 @@ def case_set_team(*, actor, case: Case, coordinator=None, team=()) -> Case:
     return case
 
 
-def case_close(*, actor, case: Case, reason, closed_on: dt.date | None = None, note: str = "") -> Case:
+def _check_ratings(prefix: str, ratings: dict[str, Any], *, required: bool) -> dict[str, int | None]:
+    """The three area ratings as {field: value}; all three or none, each 1–7; all three when `required`."""
+    values = {f"{prefix}_{area}": ratings.get(area) for area in OutcomeArea.values}
+    given = [name for name, value in values.items() if value is not None]
+    errors = {}
+    for name, value in values.items():
+        if value is None:
+            if required:
+                errors[name] = _("Rate the child in this area.")
+            elif given:
+                errors[name] = _("Rate all three areas, or none.")
+        elif value not in OutcomeRating.values:
+            errors[name] = _("Choose a rating from 1 to 7.")
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def _check_day(field: str, day: dt.date, *, not_before: dt.date, before_label: str) -> None:
+    if day > timezone.localdate():
+        raise ValidationError({field: _("The date cannot be in the future.")})
+    if day < not_before:
+        raise ValidationError({field: before_label})
+
+
+def case_close(
+    *,
+    actor,
+    case: Case,
+    reason,
+    destination: str = "",
+    closed_on: dt.date | None = None,
+    note: str = "",
+    exit_social: int | None = None,
+    exit_knowledge: int | None = None,
+    exit_needs: int | None = None,
+) -> Case:
+    """Close `case` with its reason and the child's destination; the exit ratings of the three outcome areas
+    are required when the child was served to the end (see EXIT_RATINGS_REQUIRED_FOR)."""
     require(actor, "cases.change", case.organisation_id)
     if not case.is_open:
         raise ValidationError({"status": _("This case is already closed.")})
+    errors = {}
     if reason is None:
-        raise ValidationError({"closure_reason": _("Say why the case is closed.")})
+        errors["reason"] = _("Say why the case is closed.")
+    if not destination:
+        errors["destination"] = _("Say where the child goes next (or “None”).")
+    elif destination not in ClosureDestination.values:
+        errors["destination"] = _("Choose a destination from the list.")
+    if errors:
+        raise ValidationError(errors)
     closed_on = closed_on or timezone.localdate()
     if closed_on < case.opened_on:
         raise ValidationError({"closed_on": _("A case cannot close before it opened.")})
+    if closed_on > timezone.localdate():
+        raise ValidationError({"closed_on": _("The date cannot be in the future.")})
+    ratings = _check_ratings(
+        "exit",
+        {"social": exit_social, "knowledge": exit_knowledge, "needs": exit_needs},
+        required=reason.code in EXIT_RATINGS_REQUIRED_FOR,
+    )
+    rated = any(value is not None for value in ratings.values())
     old = case.status
     with transaction.atomic():
         case.status = CaseStatus.CLOSED
         case.closed_on = closed_on
         case.closure_reason = reason
         case.closure_note = note
-        case.save(update_fields=["status", "closed_on", "closure_reason", "closure_note", "updated_at"])
-        _event(case, CaseEventKind.CLOSED, actor, reason=reason.name, note=note)
+        case.closure_destination = destination
+        case.exit_rated_on = closed_on if rated else None
+        for name, value in ratings.items():
+            setattr(case, name, value)
+        case.save(
+            update_fields=[
+                "status",
+                "closed_on",
+                "closure_reason",
+                "closure_note",
+                "closure_destination",
+                "exit_rated_on",
+                *ratings,
+                "updated_at",
+            ]
+        )
+        _event(
+            case,
+            CaseEventKind.CLOSED,
+            actor,
+            reason=reason.name,
+            reason_code=reason.code,
+            destination=destination,
+            closed_on=closed_on.isoformat(),
+            note=note,
+            previous_status=old,
+            exit_ratings={name: value for name, value in ratings.items() if value is not None},
+        )
         audit_record(
             actor=actor,
             action=AuditAction.UPDATE,
             obj=case,
             organisation=case.organisation_id,
             subject_person_id=case.person_id,
-            changes={"status": [old, CaseStatus.CLOSED], "closure_reason": [None, reason.code]},
+            changes={
+                "status": [old, CaseStatus.CLOSED],
+                "closed_on": [None, closed_on.isoformat()],
+                "closure_reason": [None, reason.code],
+                "closure_destination": ["", destination],
+                **{name: [None, value] for name, value in ratings.items() if value is not None},
+            },
         )
     return case
+
+
+def case_reopen(*, actor, case: Case, reason: str) -> Case:
+    """Reopen a closed case (managers): it returns to the status it had, its closure kept in the timeline."""
+    require(actor, "cases.reopen", case.organisation_id)
+    if case.is_open:
+        raise ValidationError({"status": _("This case is open.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    others = Case.objects.filter(person_id=case.person_id, programme_id=case.programme_id).exclude(pk=case.pk)
+    if others.exclude(status=CaseStatus.CLOSED).exists():
+        raise ValidationError({"programme": _("This person already has an open case in this programme.")})
+    closing = case.events.filter(kind=CaseEventKind.CLOSED).order_by("-happened_at", "-id").first()
+    status = (closing.data.get("previous_status") if closing else None) or CaseStatus.INTAKE
+    if status not in STATUS_FLOW or status == CaseStatus.CLOSED:
+        status = CaseStatus.INTAKE
+    if status == CaseStatus.ACTIVE and not has_consent(case.person, ConsentPurpose.SERVICES):
+        status = CaseStatus.INTAKE
+    cleared = {
+        "closed_on": None,
+        "closure_reason": None,
+        "closure_note": "",
+        "closure_destination": "",
+        "exit_rated_on": None,
+        "exit_social": None,
+        "exit_knowledge": None,
+        "exit_needs": None,
+    }
+    before = snapshot(case)
+    closed_on, closure_reason = case.closed_on, case.closure_reason
+    with transaction.atomic():
+        case.status = status
+        for name, value in cleared.items():
+            setattr(case, name, value)
+        case.save(update_fields=["status", *cleared, "updated_at"])
+        _event(
+            case,
+            CaseEventKind.REOPENED,
+            actor,
+            reason=reason,
+            status=status,
+            closed_on=closed_on.isoformat() if closed_on else None,
+            closure_reason=closure_reason.code if closure_reason else None,
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=case,
+            organisation=case.organisation_id,
+            subject_person_id=case.person_id,
+            note=f"reopened: {reason}"[:500],
+            changes=changes_between(before, snapshot(case)),
+        )
+    return case
+
+
+def case_record_entry_outcomes(
+    *, actor, case: Case, social: int, knowledge: int, needs: int, rated_on: dt.date | None = None
+) -> Case:
+    """Record (or correct) the child's entry ratings in the three outcome areas, to compare at exit."""
+    require(actor, "cases.change", case.organisation_id)
+    if not case.is_open:
+        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    ratings = _check_ratings(
+        "entry", {"social": social, "knowledge": knowledge, "needs": needs}, required=True
+    )
+    rated_on = rated_on or timezone.localdate()
+    _check_day(
+        "rated_on",
+        rated_on,
+        not_before=case.referral_received_on,
+        before_label=_("The entry ratings cannot come before the referral."),
+    )
+    fields = {"entry_rated_on": rated_on, **ratings}
+    before = snapshot(case)
+    for name, value in fields.items():
+        setattr(case, name, value)
+    changes = changes_between(before, snapshot(case))
+    if not changes:
+        return case
+    with transaction.atomic():
+        case.save(update_fields=[*fields, "updated_at"])
+        _event(case, CaseEventKind.UPDATED, actor, entry_ratings=ratings, rated_on=rated_on.isoformat())
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=case,
+            organisation=case.organisation_id,
+            subject_person_id=case.person_id,
+            changes=changes,
+        )
+    return case
+
+
+def deadline_pause(
+    *, actor, case: Case, reason: str, starts_on: dt.date | None = None, note: str = ""
+) -> DeadlinePause:
+    """Stop the first-plan clock for a documented family reason, from `starts_on` until it is resumed."""
+    require(actor, "cases.change", case.organisation_id)
+    if not case.is_open:
+        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    clock = DeadlineClock.FIRST_PLAN
+    starts_on = starts_on or timezone.localdate()
+    _check_day(
+        "starts_on",
+        starts_on,
+        not_before=case.referral_received_on,
+        before_label=_("The clock cannot pause before the referral was received."),
+    )
+    pauses = list(case.deadline_pauses.filter(clock=clock))
+    if any(p.ends_on is None for p in pauses):
+        raise ValidationError({"starts_on": _("The clock is already paused.")})
+    if any(p.ends_on > starts_on for p in pauses):
+        raise ValidationError({"starts_on": _("This pause would overlap an earlier one.")})
+    if first_plan_clock(case, timezone.localdate()).state in (DeadlineState.MET, DeadlineState.MET_LATE):
+        raise ValidationError({"__all__": _("The first plan is approved; its clock has stopped.")})
+    if starts_on > first_plan_due_on(case, starts_on)[0]:
+        raise ValidationError({"starts_on": _("The deadline had already passed on that day.")})
+    pause = DeadlinePause(
+        case=case,
+        clock=clock,
+        reason=reason,
+        starts_on=starts_on,
+        note=note.strip(),
+        created_by=actor if actor.is_authenticated else None,
+    )
+    pause.full_clean()
+    with transaction.atomic():
+        pause.save()
+        _event(
+            case,
+            CaseEventKind.DEADLINE_PAUSED,
+            actor,
+            clock=clock,
+            reason=str(PauseReason(reason).label),
+            reason_code=reason,
+            starts_on=starts_on.isoformat(),
+            note=pause.note,
+        )
+        audit_created(
+            actor=actor, obj=pause, organisation=case.organisation_id, subject_person_id=case.person_id
+        )
+    return pause
+
+
+def deadline_resume(*, actor, case: Case, ends_on: dt.date | None = None) -> DeadlinePause:
+    """Restart the paused first-plan clock on `ends_on` (today by default)."""
+    require(actor, "cases.change", case.organisation_id)
+    if not case.is_open:
+        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    pause = case.deadline_pauses.filter(clock=DeadlineClock.FIRST_PLAN, ends_on__isnull=True).first()
+    if pause is None:
+        raise ValidationError({"__all__": _("The clock is not paused.")})
+    ends_on = ends_on or timezone.localdate()
+    _check_day(
+        "ends_on",
+        ends_on,
+        not_before=pause.starts_on,
+        before_label=_("A pause cannot end before it starts."),
+    )
+    pause.ends_on = ends_on
+    pause.full_clean()
+    days = (ends_on - pause.starts_on).days
+    with transaction.atomic():
+        pause.save(update_fields=["ends_on", "updated_at"])
+        _event(
+            case,
+            CaseEventKind.DEADLINE_RESUMED,
+            actor,
+            clock=pause.clock,
+            starts_on=pause.starts_on.isoformat(),
+            ends_on=ends_on.isoformat(),
+            days=days,
+            detail=ngettext("%(days)s day paused", "%(days)s days paused", days) % {"days": days},
+        )
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=pause,
+            organisation=case.organisation_id,
+            subject_person_id=case.person_id,
+            changes={"ends_on": [None, ends_on.isoformat()]},
+        )
+    return pause
+
+
+def case_record_transition(
+    *, actor, case: Case, step: str, happened_on: dt.date | None = None, note: str = ""
+) -> CaseEvent:
+    """Record a transition step (steps agreed, conference held, receiving service contacted)."""
+    require(actor, "cases.change", case.organisation_id)
+    if not case.is_open:
+        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    if step not in TransitionStep.values:
+        raise ValidationError({"step": _("Choose a step from the list.")})
+    happened_on = happened_on or timezone.localdate()
+    _check_day(
+        "happened_on",
+        happened_on,
+        not_before=case.referral_received_on,
+        before_label=_("A transition step cannot come before the referral."),
+    )
+    with transaction.atomic():
+        event = _event(
+            case,
+            CaseEventKind.TRANSITION,
+            actor,
+            step=step,
+            on=happened_on.isoformat(),
+            detail=str(TransitionStep(step).label),
+            note=note.strip(),
+        )
+        audit_created(
+            actor=actor, obj=event, organisation=case.organisation_id, subject_person_id=case.person_id
+        )
+    return event

@@ -11,9 +11,16 @@ from django.utils.translation import gettext as _
 from tirek.accounts.selectors import organisation_members
 from tirek.audit.services import audit_view
 from tirek.cases import forms, services
-from tirek.cases.choices import CaseStatus
+from tirek.cases.choices import CaseStatus, DeadlineClock
 from tirek.cases.forms import case_open_fields
-from tirek.cases.selectors import case_get, case_list, case_timeline
+from tirek.cases.selectors import (
+    case_deadlines,
+    case_get,
+    case_list,
+    case_open_pause,
+    case_timeline,
+    deadline_list,
+)
 from tirek.core.forms import submit
 from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
@@ -29,7 +36,14 @@ def case_index(request):
     cases = case_list(user=request.user, status=status)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
     return render(
-        request, "cases/case_list.html", {"page": page, "status": status, "statuses": CaseStatus.choices}
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "status": status,
+            "statuses": CaseStatus.choices,
+            "can_see_deadlines": can(request.user, "cases.change"),
+        },
     )
 
 
@@ -69,10 +83,17 @@ def case_detail(request, pk):
         actor=request.user, obj=case, organisation=case.organisation_id, subject_person_id=case.person_id
     )
     members = organisation_members(organisation=case.organisation)
+    can_change = can(request.user, "cases.change", case.organisation_id) and case.is_open
+    clocks = case_deadlines(case=case)
     context = {
         "case": case,
         "events": case_timeline(case=case),
-        "can_change": can(request.user, "cases.change", case.organisation_id) and case.is_open,
+        "clocks": clocks,
+        "open_pause": case_open_pause(case=case) if case.is_open else None,
+        "can_pause": can_change
+        and any(c.kind == DeadlineClock.FIRST_PLAN and c.met_on is None for c in clocks),
+        "can_reopen": not case.is_open and can(request.user, "cases.reopen", case.organisation_id),
+        "can_change": can_change,
         "status_form": forms.CaseStatusForm(initial={"status": case.status}),
         "team_form": forms.CaseTeamForm(
             members=members, initial={"coordinator": case.coordinator_id, "team": list(case.team.all())}
@@ -129,3 +150,100 @@ def case_close(request, pk):
         done_url=reverse("cases:case_detail", args=[case.pk]),
         title=_("Close the case"),
     )
+
+
+def _case_action(request, pk, *, capability: str = "cases.change"):
+    case = case_get(user=request.user, pk=pk)
+    require(request.user, capability, case.organisation_id)
+    return case, reverse("cases:case_detail", args=[case.pk])
+
+
+@login_required
+def case_reopen(request, pk):
+    case, done = _case_action(request, pk, capability="cases.reopen")
+    return service_form_page(
+        request,
+        form=forms.CaseReopenForm(request.POST or None),
+        action=lambda data: services.case_reopen(actor=request.user, case=case, **data),
+        success=_("The case has been reopened."),
+        done_url=done,
+        title=_("Reopen the case"),
+    )
+
+
+@login_required
+def case_outcomes(request, pk):
+    case, done = _case_action(request, pk)
+    initial = {
+        "social": case.entry_social,
+        "knowledge": case.entry_knowledge,
+        "needs": case.entry_needs,
+        "rated_on": case.entry_rated_on or timezone.localdate(),
+    }
+    return service_form_page(
+        request,
+        form=forms.EntryOutcomesForm(request.POST or None, initial=initial),
+        action=lambda data: services.case_record_entry_outcomes(actor=request.user, case=case, **data),
+        success=_("The entry ratings have been saved."),
+        done_url=done,
+        title=_("Entry ratings of the child's functioning"),
+    )
+
+
+@login_required
+def case_pause(request, pk):
+    case, done = _case_action(request, pk)
+    return service_form_page(
+        request,
+        form=forms.DeadlinePauseForm(request.POST or None, initial={"starts_on": timezone.localdate()}),
+        action=lambda data: services.deadline_pause(actor=request.user, case=case, **data),
+        success=_("The first-plan clock has been paused."),
+        done_url=done,
+        title=_("Pause the first-plan clock"),
+    )
+
+
+@login_required
+def case_resume(request, pk):
+    case, done = _case_action(request, pk)
+    return service_form_page(
+        request,
+        form=forms.DeadlineResumeForm(request.POST or None, initial={"ends_on": timezone.localdate()}),
+        action=lambda data: services.deadline_resume(actor=request.user, case=case, **data),
+        success=_("The first-plan clock runs again."),
+        done_url=done,
+        title=_("Resume the first-plan clock"),
+    )
+
+
+@login_required
+def case_transition(request, pk):
+    case, done = _case_action(request, pk)
+    return service_form_page(
+        request,
+        form=forms.TransitionStepForm(request.POST or None, initial={"happened_on": timezone.localdate()}),
+        action=lambda data: services.case_record_transition(actor=request.user, case=case, **data),
+        success=_("The transition step has been recorded."),
+        done_url=done,
+        title=_("Record a transition step"),
+    )
+
+
+@login_required
+def deadline_index(request):
+    organisation = active_organisation_get(user=request.user)
+    require(request.user, "cases.change", organisation)
+    form = forms.DeadlineFilterForm(
+        request.GET or None,
+        programmes=programme_list(user=request.user, organisation=organisation, active_only=False),
+    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = deadline_list(
+        user=request.user,
+        state=filters.get("state") or None,
+        clock=filters.get("clock") or None,
+        programme=filters.get("programme"),
+        coordinator=request.user if filters.get("mine") else None,
+    )
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "cases/deadline_list.html", {"form": form, "page": page})

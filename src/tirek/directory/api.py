@@ -101,6 +101,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "max_age_months",
             "yearly_capacity",
             "yearly_target",
+            "first_plan_days",
+            "review_months",
+            "assessment_every_months",
+            "transition_from_months",
+            "conference_by_months",
             "is_active",
             "created_at",
             "updated_at",
@@ -124,6 +129,11 @@ class ProgrammeInputSerializer(InputSerializer):
             "max_age_months",
             "yearly_capacity",
             "yearly_target",
+            "first_plan_days",
+            "review_months",
+            "assessment_every_months",
+            "transition_from_months",
+            "conference_by_months",
             "is_active",
         ]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +127,35 @@ class Programme(MultilingualName, models.Model):
         _("yearly capacity"), null=True, blank=True, validators=[MinValueValidator(1)]
     )
     yearly_target = models.PositiveIntegerField(_("yearly target"), null=True, blank=True)
+    # Deadlines: defaults from early-intervention practice, editable per programme.
+    first_plan_days = models.PositiveSmallIntegerField(
+        _("first plan within (days)"),
+        default=45,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days from the referral to the first approved plan, documented pauses not counted."),
+    )
+    review_months = models.PositiveSmallIntegerField(
+        _("plan review every (months)"), default=6, validators=[MinValueValidator(1), MaxValueValidator(24)]
+    )
+    assessment_every_months = models.PositiveSmallIntegerField(
+        _("assessment every (months)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24)],
+        help_text=_("Leave empty when the programme sets no regular assessments."),
+    )
+    transition_from_months = models.PositiveSmallIntegerField(
+        _("transition planning from age (months)"),
+        null=True,
+        blank=True,
+        help_text=_("The age at which transition steps start, e.g. 27 in early intervention."),
+    )
+    conference_by_months = models.PositiveSmallIntegerField(
+        _("transition conference by age (months)"),
+        null=True,
+        blank=True,
+        help_text=_("e.g. 33 in early intervention: three months before the exit at 36."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -149,4 +178,29 @@ class Programme(MultilingualName, models.Model):
         ):
             raise ValidationError(
                 {"max_age_months": _("The maximum age must be greater than the minimum age.")}
+            )
+        self._clean_transition()
+
+    def _clean_transition(self) -> None:
+        start, conference, end = self.transition_from_months, self.conference_by_months, self.max_age_months
+        if conference is not None and start is None:
+            raise ValidationError(
+                {"transition_from_months": _("Say from which age transition planning starts.")}
+            )
+        if start is not None and end is None:
+            raise ValidationError(
+                {"max_age_months": _("Transition planning needs the age at which children leave.")}
+            )
+        if start is not None and start >= end:
+            raise ValidationError(
+                {"transition_from_months": _("Transition planning must start before the maximum age.")}
+            )
+        if conference is not None and not start <= conference <= end:
+            raise ValidationError(
+                {
+                    "conference_by_months": _(
+                        "The conference must fall between the start of transition planning "
+                        "and the maximum age."
+                    )
+                }
             )

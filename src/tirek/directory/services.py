@@ -6,6 +6,7 @@ from typing import Any
 
 from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
+from tirek.directory.choices import ProgrammeKind
 from tirek.directory.models import Organisation, Programme
 
 ORGANISATION_FIELDS = (
@@ -35,8 +36,17 @@ PROGRAMME_FIELDS = (
     "max_age_months",
     "yearly_capacity",
     "yearly_target",
+    "first_plan_days",
+    "review_months",
+    "assessment_every_months",
+    "transition_from_months",
+    "conference_by_months",
     "is_active",
 )
+# Deadline settings a new programme of a kind starts with unless they are given (editable afterwards).
+PROGRAMME_DEADLINE_DEFAULTS: dict[str, dict[str, int]] = {
+    ProgrammeKind.EARLY_INTERVENTION: {"transition_from_months": 27, "conference_by_months": 33},
+}
 
 
 def organisation_create(*, actor, **fields: Any) -> Organisation:
@@ -55,6 +65,8 @@ def organisation_update(*, actor, organisation: Organisation, **fields: Any) -> 
 
 def programme_create(*, actor, organisation: Organisation, **fields: Any) -> Programme:
     require(actor, "directory.manage_programmes", organisation)
+    for name, value in PROGRAMME_DEADLINE_DEFAULTS.get(fields.get("kind"), {}).items():
+        fields.setdefault(name, value)
     programme = Programme(organisation=organisation, **fields)
     return create_audited(actor=actor, instance=programme, organisation=organisation)
 

@@ -19,6 +19,8 @@ def navigation_for(user) -> dict:
     if active is not None and active.role != "analyst":
         items.append((reverse("people:person_list"), _("Persons")))
         items.append((reverse("cases:case_list"), _("Cases")))
+        if user.roles(active.organisation_id) & {"specialist", "coordinator", "manager", "intake"}:
+            items.append((reverse("services:day"), _("Sessions")))
     items.append((reverse("directory:organisation_list"), _("Organisations")))
     if active is not None or user.roles() & {"administrator", "analyst"}:
         items.append((reverse("directory:programme_list"), _("Programmes")))

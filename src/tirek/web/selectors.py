@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tirek.accounts.selectors import membership_list, own_memberships
+from tirek.cases.selectors import deadline_summary
 from tirek.core.scoping import can
 from tirek.directory.selectors import directory_summary, organisation_get, programme_list
 
@@ -22,6 +23,11 @@ def home_for(user) -> dict:
             can_manage_staff=can(user, "accounts.manage_staff", organisation),
             can_manage_programmes=can(user, "directory.manage_programmes", organisation),
         )
+        if can(user, "cases.change", organisation):
+            # A coordinator watches their own caseload; a manager the whole organisation's.
+            mine = active_membership.role == "coordinator"
+            context["deadlines"] = deadline_summary(user=user, coordinator=user if mine else None)
+            context["deadlines_mine"] = mine
     if user.roles() & {"analyst", "administrator"}:
         context["summary"] = directory_summary(user=user)
     context["is_administrator"] = user.is_administrator

@@ -11,7 +11,7 @@ from django.utils import timezone
 from tirek.accounts.choices import Role
 from tirek.accounts.models import Membership, User
 from tirek.accounts.services import staff_add, user_switch_organisation
-from tirek.cases.choices import CaseStatus
+from tirek.cases.choices import EXIT_RATINGS_REQUIRED_FOR, CaseStatus, ClosureDestination
 from tirek.cases.models import Case
 from tirek.cases.services import case_change_status, case_close, case_open
 from tirek.catalog.models import ClosureReason, Diagnosis
@@ -170,10 +170,25 @@ def _write_case(plan: CasePlan, person: Person, ctx: dict) -> Case:
         case = case_change_status(actor=actor, case=case, status=CaseStatus.ACTIVE)
     if plan.closure is not None:
         code, closed_on = plan.closure
+        served_to_the_end = code in EXIT_RATINGS_REQUIRED_FOR
         case = case_close(
-            actor=actor, case=case, reason=ctx["reasons"][code], closed_on=closed_on, note=CLOSURES[code]
+            actor=actor,
+            case=case,
+            reason=ctx["reasons"][code],
+            destination=DEMO_DESTINATIONS.get(code, ClosureDestination.NONE),
+            closed_on=closed_on,
+            note=CLOSURES[code],
+            **({"exit_social": 5, "exit_knowledge": 4, "exit_needs": 5} if served_to_the_end else {}),
         )
     return case
+
+
+# Where the demo's closed cases went, by closure reason.
+DEMO_DESTINATIONS = {
+    "completed": ClosureDestination.KINDERGARTEN,
+    "aged_out": ClosureDestination.SPECIAL_KINDERGARTEN,
+    "transferred": ClosureDestination.OTHER_PROGRAMME,
+}
 
 
 def _case_prefixes(organisations: dict[str, Organisation], admin: User) -> None:

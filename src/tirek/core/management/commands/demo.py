@@ -10,12 +10,15 @@ from django.db import transaction
 
 from tirek.accounts.models import Membership, User
 from tirek.accounts.services import membership_update, staff_add
+from tirek.assessments.demo import load_demo_assessments
 from tirek.audit.services import audit_created
 from tirek.catalog.models import Profession
 from tirek.core.iin import check_digit
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.directory.services import organisation_create, programme_create
 from tirek.people.demo import load_demo_people
+from tirek.plans.demo import load_demo_plans
+from tirek.services.demo import load_demo_services
 
 DEMO_PASSWORD = "Tirek-demo-2026"  # noqa: S105 (printed demo password, by design)
 
@@ -411,6 +414,11 @@ class Command(BaseCommand):
             self._programmes(organisations)
             logins = self._users(organisations)
             counts = load_demo_people(organisations=organisations)
+            casework = {
+                "assessments": load_demo_assessments()["assessments"],
+                "plans": load_demo_plans()["plans"],
+                **{k: v for k, v in load_demo_services().items() if k in ("visits", "group_activities")},
+            }
         self.stdout.write(self.style.SUCCESS("Tirek demo data is ready. Demo logins (password for all):"))
         self.stdout.write(f"  password: {DEMO_PASSWORD}")
         for username, role, organisation in logins:
@@ -420,6 +428,13 @@ class Command(BaseCommand):
             "{diagnoses} diagnoses, {cases} cases ({cases_active} active, {cases_intake} intake, "
             "{cases_closed} closed); other centres' managers: {managers}".format(
                 new=counts["created"].get("persons", 0), managers=", ".join(counts["new_managers"]), **counts
+            )
+        )
+        self.stdout.write(
+            "Casework: {assessments} assessments, {plans} plans, {visits} sessions, "
+            "{group_activities} group activities; specialists: kenes.defectologist, kenes.psychologist, "
+            "kamkorlyk.defectologist, kamkorlyk.psychologist, kamkorlyk.physio, kamkorlyk.ot".format(
+                **casework
             )
         )
         self.stdout.write("Open http://127.0.0.1:8000 and sign in.")

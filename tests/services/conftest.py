@@ -1,0 +1,112 @@
+"""Sessions need a case: a child of the Almaty centre with an active case, and the catalogue's services."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tirek.accounts.models import Membership, User
+from tirek.cases.services import case_open
+from tirek.catalog.models import Profession, Service
+from tirek.people.services import person_register
+
+
+def months_ago(months: int) -> dt.date:
+    today = dt.date.today()
+    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
+    return dt.date(year, month + 1, min(today.day, 28))
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
+@pytest.fixture
+def at():
+    """at(day, hour, minute=0): an aware local time."""
+    return _at
+
+
+@pytest.fixture
+def make_case(cast):
+    """make_case(surname=…, given_name=…, organisation=…, opened_days_ago=…): another open case."""
+    return lambda **kwargs: _open_case(cast, **kwargs)
+
+
+def _open_case(
+    cast, *, surname: str = "Омаров", given_name: str = "Әли", organisation=None, opened_days_ago=30
+):
+    organisation = organisation or cast.almaty
+    shymkent = organisation == cast.shymkent
+    actor = cast.coordinator_b if shymkent else cast.coordinator_a
+    person = person_register(
+        actor=actor,
+        organisation=organisation,
+        surname=surname,
+        given_name=given_name,
+        sex="male",
+        birth_date=months_ago(20),
+        iin_missing_reason="newborn",
+    )
+    return case_open(
+        actor=actor,
+        organisation=organisation,
+        person=person,
+        programme=cast.programme_b if shymkent else cast.programme_a,
+        referral_source="polyclinic",
+        opened_on=timezone.localdate() - dt.timedelta(days=opened_days_ago),
+    )
+
+
+@pytest.fixture
+def case(cast):
+    """An intake case of the Almaty centre, opened a month ago."""
+    return _open_case(cast)
+
+
+@pytest.fixture
+def case_b(cast):
+    """A case of the Shymkent unit."""
+    return _open_case(cast, surname="Бекова", given_name="Аяла", organisation=cast.shymkent)
+
+
+@pytest.fixture
+def speech():
+    return Service.objects.get(code="speech_therapy_session")
+
+
+@pytest.fixture
+def group_class():
+    return Service.objects.get(code="group_class")
+
+
+@pytest.fixture
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def _member(username: str, organisation, role: str) -> User:
+    user = User.objects.create_user(username=username, password="x" * 20, active_organisation=organisation)
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def intake_a(cast) -> User:
+    """An intake operator of the Almaty centre: may plan sessions, not log them or run groups."""
+    return _member("ivan", cast.almaty, "intake")
+
+
+@pytest.fixture
+def analyst_a(cast) -> User:
+    """An analyst who is a member of the Almaty centre: no casework role, so no sessions."""
+    return _member("arman", cast.almaty, "analyst")
+
+
+@pytest.fixture
+def psychologist_a(cast) -> User:
+    user = _member("dana", cast.almaty, "specialist")
+    Membership.objects.filter(user=user).update(profession=Profession.objects.get(code="psychologist"))
+    return user
