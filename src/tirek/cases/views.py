@@ -21,6 +21,7 @@ from tirek.cases.selectors import (
     case_timeline,
     deadline_list,
 )
+from tirek.cases.summary import case_work_summary
 from tirek.core.forms import submit
 from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
@@ -99,6 +100,8 @@ def case_detail(request, pk):
             members=members, initial={"coordinator": case.coordinator_id, "team": list(case.team.all())}
         ),
         "close_form": forms.CaseCloseForm(initial={"closed_on": timezone.localdate()}),
+        "age_months": case.person.age_in_months(timezone.localdate()),
+        **case_work_summary(user=request.user, case=case),
     }
     return render(request, "cases/case_detail.html", context)
 
