@@ -123,3 +123,19 @@ def test_deploy_check_is_clean_apart_from_the_proxys_tls_settings():
         line.split(")")[0].lstrip("?: (") for line in without_tls.stderr.splitlines() if "security.W" in line
     }
     assert warnings == {"security.W004", "security.W008"}
+
+
+def test_offline_commands_run_without_a_secret_but_serving_does_not():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("TIREK_", "DJANGO_"))}
+    offline = subprocess.run(
+        [sys.executable, "-m", "tirek", "makemigrations", "--check", "--dry-run"],
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert offline.returncode == 0, offline.stderr
+    serving = subprocess.run(
+        [sys.executable, "-m", "tirek", "check"], env=clean, capture_output=True, text=True, check=False
+    )
+    assert "TIREK_SECRET_KEY must be set" in serving.stderr
