@@ -276,66 +276,79 @@ def plan_new_version(*, actor, plan: Plan) -> Plan:
     return draft
 
 
-# -- goals -----------------------------------------------------------------------------------------------
+# -- goals and planned services: the parts of a draft ---------------------------------------------------
 
 
-def plan_goal_add(*, actor, plan: Plan, order: int | None = None, **fields: Any) -> PlanGoal:
+def _editable(actor, plan: Plan) -> Case:
+    """The plan's case, once it is sure `actor` may change this draft of an open case."""
     case = plan.case
     _require_writer(actor, case, plan)
     _require_open_case(case)
     _require_draft(plan)
-    unknown = set(fields) - set(GOAL_FIELDS)
+    return case
+
+
+def _part_add(actor, plan: Plan, instance, fields: Mapping[str, Any], allowed) -> None:
+    case = plan.case
+    unknown = set(fields) - set(allowed)
     if unknown:
         raise ValidationError({name: _("You cannot change this field.") for name in sorted(unknown)})
-    if order is None:
-        order = (plan.goals.aggregate(last=Max("order"))["last"] or 0) + 1
-    goal = PlanGoal(plan=plan, order=order, **fields)
     with transaction.atomic():
         create_audited(
-            actor=actor, instance=goal, organisation=case.organisation_id, subject_person_id=case.person_id
-        )
-        _touch(plan)
-    return goal
-
-
-def plan_goal_update(*, actor, goal: PlanGoal, **fields: Any) -> PlanGoal:
-    plan = goal.plan
-    case = plan.case
-    _require_writer(actor, case, plan)
-    _require_open_case(case)
-    _require_draft(plan)
-    with transaction.atomic():
-        update_audited(
             actor=actor,
-            instance=goal,
-            data=fields,
-            fields=GOAL_FIELDS,
+            instance=instance,
             organisation=case.organisation_id,
             subject_person_id=case.person_id,
         )
         _touch(plan)
-    return goal
 
 
-def plan_goal_remove(*, actor, goal: PlanGoal) -> None:
-    plan = goal.plan
+def _part_update(actor, plan: Plan, instance, fields: Mapping[str, Any], allowed) -> None:
     case = plan.case
-    _require_writer(actor, case, plan)
-    _require_open_case(case)
-    _require_draft(plan)
+    with transaction.atomic():
+        update_audited(
+            actor=actor,
+            instance=instance,
+            data=fields,
+            fields=allowed,
+            organisation=case.organisation_id,
+            subject_person_id=case.person_id,
+        )
+        _touch(plan)
+
+
+def _part_remove(actor, plan: Plan, instance) -> None:
+    case = plan.case
     with transaction.atomic():
         audit_record(
             actor=actor,
             action=AuditAction.DELETE,
-            obj=goal,
+            obj=instance,
             organisation=case.organisation_id,
             subject_person_id=case.person_id,
         )
-        goal.delete()
+        instance.delete()
         _touch(plan)
 
 
-# -- planned services ------------------------------------------------------------------------------------
+def plan_goal_add(*, actor, plan: Plan, order: int | None = None, **fields: Any) -> PlanGoal:
+    _editable(actor, plan)
+    if order is None:
+        order = (plan.goals.aggregate(last=Max("order"))["last"] or 0) + 1
+    goal = PlanGoal(plan=plan, order=order, **{k: v for k, v in fields.items() if k in GOAL_FIELDS})
+    _part_add(actor, plan, goal, fields, GOAL_FIELDS)
+    return goal
+
+
+def plan_goal_update(*, actor, goal: PlanGoal, **fields: Any) -> PlanGoal:
+    _editable(actor, goal.plan)
+    _part_update(actor, goal.plan, goal, fields, GOAL_FIELDS)
+    return goal
+
+
+def plan_goal_remove(*, actor, goal: PlanGoal) -> None:
+    _editable(actor, goal.plan)
+    _part_remove(actor, goal.plan, goal)
 
 
 def _check_service(case: Case, values: Mapping[str, Any], old: PlannedService | None = None) -> None:
@@ -354,59 +367,23 @@ def _check_service(case: Case, values: Mapping[str, Any], old: PlannedService | 
 
 
 def planned_service_add(*, actor, plan: Plan, **fields: Any) -> PlannedService:
-    case = plan.case
-    _require_writer(actor, case, plan)
-    _require_open_case(case)
-    _require_draft(plan)
-    unknown = set(fields) - set(SERVICE_FIELDS)
-    if unknown:
-        raise ValidationError({name: _("You cannot change this field.") for name in sorted(unknown)})
+    case = _editable(actor, plan)
     _check_service(case, fields)
-    service = PlannedService(plan=plan, **fields)
-    with transaction.atomic():
-        create_audited(
-            actor=actor, instance=service, organisation=case.organisation_id, subject_person_id=case.person_id
-        )
-        _touch(plan)
+    service = PlannedService(plan=plan, **{k: v for k, v in fields.items() if k in SERVICE_FIELDS})
+    _part_add(actor, plan, service, fields, SERVICE_FIELDS)
     return service
 
 
 def planned_service_update(*, actor, service: PlannedService, **fields: Any) -> PlannedService:
-    plan = service.plan
-    case = plan.case
-    _require_writer(actor, case, plan)
-    _require_open_case(case)
-    _require_draft(plan)
+    case = _editable(actor, service.plan)
     _check_service(case, fields, old=service)
-    with transaction.atomic():
-        update_audited(
-            actor=actor,
-            instance=service,
-            data=fields,
-            fields=SERVICE_FIELDS,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
-        )
-        _touch(plan)
+    _part_update(actor, service.plan, service, fields, SERVICE_FIELDS)
     return service
 
 
 def planned_service_remove(*, actor, service: PlannedService) -> None:
-    plan = service.plan
-    case = plan.case
-    _require_writer(actor, case, plan)
-    _require_open_case(case)
-    _require_draft(plan)
-    with transaction.atomic():
-        audit_record(
-            actor=actor,
-            action=AuditAction.DELETE,
-            obj=service,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
-        )
-        service.delete()
-        _touch(plan)
+    _editable(actor, service.plan)
+    _part_remove(actor, service.plan, service)
 
 
 # -- approval, entry into force, review -------------------------------------------------------------------
