@@ -43,6 +43,24 @@ def _event(case: Case, kind: str, actor, **data: Any) -> CaseEvent:
     )
 
 
+def _audit_case_change(actor, case: Case, **extra: Any) -> None:
+    """The audit event of a change to `case`, written about its person."""
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=case,
+        organisation=case.organisation_id,
+        subject_person_id=case.person_id,
+        **extra,
+    )
+
+
+def _require_changeable(actor, case: Case) -> None:
+    require(actor, "cases.change", case.organisation_id)
+    if not case.is_open:
+        raise ValidationError({"status": _("A closed case cannot be changed.")})
+
+
 def _next_number(organisation, year: int) -> str:
     counter, _created = CaseCounter.objects.select_for_update().get_or_create(
         organisation=organisation, year=year
@@ -197,12 +215,9 @@ def case_change_status(*, actor, case: Case, status: str) -> Case:
         case.status = status
         case.save(update_fields=["status", "updated_at"])
         _event(case, CaseEventKind.STATUS_CHANGED, actor, old=old, new=status)
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=case,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
+        _audit_case_change(
+            actor,
+            case,
             changes={"status": [old, status]},
         )
     return case
@@ -235,12 +250,9 @@ def case_set_team(*, actor, case: Case, coordinator=None, team=()) -> Case:
             _event(case, CaseEventKind.TEAM_CHANGED, actor, team=[str(u) for u in team])
             changes["team"] = [old_team, new_team]
         if changes:
-            audit_record(
-                actor=actor,
-                action=AuditAction.UPDATE,
-                obj=case,
-                organisation=case.organisation_id,
-                subject_person_id=case.person_id,
+            _audit_case_change(
+                actor,
+                case,
                 changes=changes,
             )
     return case
@@ -342,12 +354,9 @@ def case_close(
             previous_status=old,
             exit_ratings={name: value for name, value in ratings.items() if value is not None},
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=case,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
+        _audit_case_change(
+            actor,
+            case,
             changes={
                 "status": [old, CaseStatus.CLOSED],
                 "closed_on": [None, closed_on.isoformat()],
@@ -402,12 +411,9 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
             closed_on=closed_on.isoformat() if closed_on else None,
             closure_reason=closure_reason.code if closure_reason else None,
         )
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=case,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
+        _audit_case_change(
+            actor,
+            case,
             note=f"reopened: {reason}"[:500],
             changes=changes_between(before, snapshot(case)),
         )
@@ -418,9 +424,7 @@ def case_record_entry_outcomes(
     *, actor, case: Case, social: int, knowledge: int, needs: int, rated_on: dt.date | None = None
 ) -> Case:
     """Record (or correct) the child's entry ratings in the three outcome areas, to compare at exit."""
-    require(actor, "cases.change", case.organisation_id)
-    if not case.is_open:
-        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    _require_changeable(actor, case)
     ratings = _check_ratings(
         "entry", {"social": social, "knowledge": knowledge, "needs": needs}, required=True
     )
@@ -441,12 +445,9 @@ def case_record_entry_outcomes(
     with transaction.atomic():
         case.save(update_fields=[*fields, "updated_at"])
         _event(case, CaseEventKind.UPDATED, actor, entry_ratings=ratings, rated_on=rated_on.isoformat())
-        audit_record(
-            actor=actor,
-            action=AuditAction.UPDATE,
-            obj=case,
-            organisation=case.organisation_id,
-            subject_person_id=case.person_id,
+        _audit_case_change(
+            actor,
+            case,
             changes=changes,
         )
     return case
@@ -456,9 +457,7 @@ def deadline_pause(
     *, actor, case: Case, reason: str, starts_on: dt.date | None = None, note: str = ""
 ) -> DeadlinePause:
     """Stop the first-plan clock for a documented family reason, from `starts_on` until it is resumed."""
-    require(actor, "cases.change", case.organisation_id)
-    if not case.is_open:
-        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    _require_changeable(actor, case)
     clock = DeadlineClock.FIRST_PLAN
     starts_on = starts_on or timezone.localdate()
     _check_day(
@@ -505,9 +504,7 @@ def deadline_pause(
 
 def deadline_resume(*, actor, case: Case, ends_on: dt.date | None = None) -> DeadlinePause:
     """Restart the paused first-plan clock on `ends_on` (today by default)."""
-    require(actor, "cases.change", case.organisation_id)
-    if not case.is_open:
-        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    _require_changeable(actor, case)
     pause = case.deadline_pauses.filter(clock=DeadlineClock.FIRST_PLAN, ends_on__isnull=True).first()
     if pause is None:
         raise ValidationError({"__all__": _("The clock is not paused.")})
@@ -548,9 +545,7 @@ def case_record_transition(
     *, actor, case: Case, step: str, happened_on: dt.date | None = None, note: str = ""
 ) -> CaseEvent:
     """Record a transition step (steps agreed, conference held, receiving service contacted)."""
-    require(actor, "cases.change", case.organisation_id)
-    if not case.is_open:
-        raise ValidationError({"status": _("A closed case cannot be changed.")})
+    _require_changeable(actor, case)
     if step not in TransitionStep.values:
         raise ValidationError({"step": _("Choose a step from the list.")})
     happened_on = happened_on or timezone.localdate()
