@@ -35,26 +35,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "id",
-            "name",
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "kind",
-            "region",
-            "parent",
-            "bin",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "capacity",
-            "case_prefix",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "name", *services.ORGANISATION_FIELDS, "created_at", "updated_at"]
 
 
 class OrganisationInputSerializer(InputSerializer):
@@ -65,22 +46,7 @@ class OrganisationInputSerializer(InputSerializer):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "kind",
-            "region",
-            "parent",
-            "bin",
-            "address",
-            "phone",
-            "email",
-            "website",
-            "capacity",
-            "case_prefix",
-            "is_active",
-        ]
+        fields = list(services.ORGANISATION_FIELDS)
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -89,27 +55,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Programme
-        fields = [
-            "id",
-            "organisation",
-            "name",
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "kind",
-            "min_age_months",
-            "max_age_months",
-            "yearly_capacity",
-            "yearly_target",
-            "first_plan_days",
-            "review_months",
-            "assessment_every_months",
-            "transition_from_months",
-            "conference_by_months",
-            "is_active",
-            "created_at",
-            "updated_at",
-        ]
+        fields = ["id", "organisation", "name", *services.PROGRAMME_FIELDS, "created_at", "updated_at"]
 
 
 class ProgrammeInputSerializer(InputSerializer):
@@ -119,23 +65,7 @@ class ProgrammeInputSerializer(InputSerializer):
 
     class Meta:
         model = Programme
-        fields = [
-            "organisation",
-            "name_kk",
-            "name_ru",
-            "name_en",
-            "kind",
-            "min_age_months",
-            "max_age_months",
-            "yearly_capacity",
-            "yearly_target",
-            "first_plan_days",
-            "review_months",
-            "assessment_every_months",
-            "transition_from_months",
-            "conference_by_months",
-            "is_active",
-        ]
+        fields = ["organisation", *services.PROGRAMME_FIELDS]
 
 
 class NamePagination(CursorPagination):
