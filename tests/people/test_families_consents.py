@@ -153,3 +153,9 @@ def test_a_member_is_added_by_iin_among_the_persons_served(cast, child):
     assert unknown.context["form"].errors["iin"]
     assert client.post(url, {"iin": child.iin, "role": "child"}).status_code == 302
     assert FamilyMember.objects.filter(family_id=family["id"], person=child).exists()
+
+
+def test_a_malformed_consent_id_is_not_found_like_a_missing_one(cast):
+    client = cast.client(cast.coordinator_a)
+    assert client.get("/api/v1/consents/not-a-uuid/").status_code == 404
+    assert client.get("/api/v1/consents/00000000-0000-0000-0000-000000000000/").status_code == 404

@@ -18,6 +18,8 @@ from tirek.people.access import can_see_health
 from tirek.people.choices import ConsentPurpose
 from tirek.people.models import Consent, Family, FamilyMember, Person, PersonDiagnosis
 from tirek.people.selectors import (
+    consent_get,
+    consent_list,
     family_get,
     family_list,
     person_get,
@@ -334,16 +336,11 @@ class ConsentViewSet(TirekViewSet):
     output_serializer = ConsentSerializer
     queryset = Consent.objects.none()
 
-    def _visible(self, request):
-        return Consent.objects.filter(person__in=person_list(user=request.user)).prefetch_related(
-            "shared_with"
-        )
-
     @extend_schema(
         parameters=[OpenApiParameter("person", OpenApiTypes.UUID)], responses=ConsentSerializer(many=True)
     )
     def list(self, request):
-        consents = self._visible(request)
+        consents = consent_list(user=request.user)
         person_id = query_uuid(request.query_params.get("person"))
         if person_id:
             consents = consents.filter(person_id=person_id)
@@ -351,10 +348,7 @@ class ConsentViewSet(TirekViewSet):
 
     @extend_schema(responses={200: ConsentSerializer, **ERROR_RESPONSES})
     def retrieve(self, request, pk=None):
-        consent = self._visible(request).filter(pk=pk).first()
-        if consent is None:
-            raise Http404
-        return self.render(consent)
+        return self.render(consent_get(user=request.user, pk=pk))
 
     @extend_schema(request=ConsentInputSerializer, responses={201: ConsentSerializer, **ERROR_RESPONSES})
     def create(self, request):
@@ -370,9 +364,7 @@ class ConsentViewSet(TirekViewSet):
     @extend_schema(request=ConsentWithdrawSerializer, responses={200: ConsentSerializer, **ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        consent = self._visible(request).filter(pk=pk).first()
-        if consent is None:
-            raise Http404
+        consent = consent_get(user=request.user, pk=pk)
         data = self.parse(serializer=ConsentWithdrawSerializer)
         data.setdefault("withdrawn_on", timezone.localdate())
         return self.render(services.consent_withdraw(actor=request.user, consent=consent, **data))

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
 from tirek.cases.models import Case
 from tirek.core.names import skeleton
@@ -103,3 +105,19 @@ def visible_person_ids(user):
     condition = person_visibility(user)
     persons = Person.objects.filter(merged_into__isnull=True)
     return (persons if condition is None else persons.filter(condition)).values("pk")
+
+
+def consent_list(*, user) -> QuerySet[Consent]:
+    """The consents of the persons `user` may see."""
+    return Consent.objects.filter(person__in=person_list(user=user)).prefetch_related("shared_with")
+
+
+def consent_get(*, user, pk, person: Person | None = None) -> Consent:
+    """One visible consent (of `person` when given); 404 for missing, foreign and malformed ids alike."""
+    consents = consent_list(user=user)
+    if person is not None:
+        consents = consents.filter(person=person)
+    try:
+        return consents.get(pk=pk)
+    except (Consent.DoesNotExist, ValueError, ValidationError):
+        raise Http404 from None

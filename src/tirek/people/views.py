@@ -24,6 +24,7 @@ from tirek.people import forms, services
 from tirek.people.access import can_see_health
 from tirek.people.models import Person
 from tirek.people.selectors import (
+    consent_get,
     family_get,
     family_list,
     person_cases,
@@ -244,9 +245,7 @@ def consent_add(request, pk):
 @login_required
 def consent_withdraw(request, pk, consent_pk):
     person = person_get(user=request.user, pk=pk)
-    consent = person.consents.filter(pk=consent_pk).first()
-    if consent is None:
-        raise Http404
+    consent = consent_get(user=request.user, pk=consent_pk, person=person)
     require(request.user, "people.consent")
     return service_form_page(
         request,
