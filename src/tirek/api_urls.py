@@ -11,12 +11,17 @@ from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
+from tirek.courses import api as courses_api
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
+from tirek.notifications import api as notifications_api
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportTemplateView, PersonImportView
 from tirek.plans import api as plans_api
+from tirek.referrals import api as referrals_api
+from tirek.residence import api as residence_api
 from tirek.services import api as services_api
+from tirek.support import api as support_api
 
 
 class Router(SimpleRouter):
@@ -42,8 +47,17 @@ router.register("consents", ConsentViewSet, basename="consent")
 router.register("cases", CaseViewSet, basename="case")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
 
-CASEWORK_APIS = (assessments_api, plans_api, services_api)
-for module in CASEWORK_APIS:
+APP_APIS = (
+    assessments_api,
+    plans_api,
+    services_api,
+    referrals_api,
+    support_api,
+    courses_api,
+    residence_api,
+    notifications_api,
+)
+for module in APP_APIS:
     module.register(router)
 
 me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
@@ -66,6 +80,6 @@ urlpatterns = [
     path("persons/merge/", PersonDuplicateViewSet.as_view({"post": "merge"}), name="person-merge"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
-    *[pattern for module in CASEWORK_APIS for pattern in module.extra_urlpatterns],
+    *[pattern for module in APP_APIS for pattern in module.extra_urlpatterns],
     path("", include(router.urls)),
 ]

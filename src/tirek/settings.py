@@ -60,6 +60,11 @@ INSTALLED_APPS = [
     "tirek.assessments",
     "tirek.plans",
     "tirek.services",
+    "tirek.referrals",
+    "tirek.support",
+    "tirek.courses",
+    "tirek.residence",
+    "tirek.notifications",
 ]
 
 MIDDLEWARE = [

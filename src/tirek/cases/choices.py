@@ -54,6 +54,16 @@ class CaseEventKind(models.TextChoices):
     TRANSITION = "transition", _("Transition step")
     CLOSED = "closed", _("Case closed")
     REOPENED = "reopened", _("Case reopened")
+    REFERRAL_SENT = "referral_sent", _("Referral sent")
+    REFERRAL_RECEIVED = "referral_received", _("Opened from a referral")
+    REFERRAL_ACCEPTED = "referral_accepted", _("Referral accepted")
+    REFERRAL_DECLINED = "referral_declined", _("Referral declined")
+    REFERRAL_COMPLETED = "referral_completed", _("Referral completed")
+    REFERRAL_REVOKED = "referral_revoked", _("Referral revoked")
+    OUTCOME_RECORDED = "outcome_recorded", _("Outcome recorded")
+    APPEAL_LINKED = "appeal_linked", _("Appeal linked")
+    DOCUMENT_ADDED = "document_added", _("Document added")
+    DOCUMENT_REMOVED = "document_removed", _("Document removed")
 
 
 # The statuses a case can be set to without closing it (closing needs a reason).

@@ -75,6 +75,18 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "visits.log": frozenset({"specialist", "coordinator", "manager"}),
     "visits.plan": frozenset({"specialist", "coordinator", "manager", "intake"}),
     "groups.manage": frozenset({"specialist", "coordinator", "manager"}),
+    "referrals.send": frozenset({"coordinator", "manager"}),
+    "referrals.override_consent": frozenset({"manager"}),
+    "referrals.respond": frozenset({"intake", "coordinator", "manager"}),
+    "referrals.record_external": frozenset({"intake", "coordinator", "manager"}),
+    "partnerships.manage": frozenset({"manager", "administrator"}),
+    "appeals.register": frozenset({"intake", "specialist", "coordinator", "manager"}),
+    "appeals.handle": frozenset({"intake", "specialist", "coordinator", "manager"}),
+    "appeals.manage_deadlines": frozenset({"manager", "administrator"}),
+    "aid.distribute": frozenset({"intake", "specialist", "coordinator", "manager"}),
+    "outcomes.record": frozenset({"specialist", "coordinator", "manager"}),
+    "courses.manage": frozenset({"specialist", "coordinator", "manager"}),
+    "residence.manage": frozenset({"coordinator", "manager"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tirek.core.scoping import can
+
+# Apps that add their own entries after the casework ones, in this order.
+APP_NAVIGATION = ("referrals", "support", "courses", "residence")
 
 
 def navigation_for(user) -> dict:
@@ -21,6 +26,8 @@ def navigation_for(user) -> dict:
         items.append((reverse("cases:case_list"), _("Cases")))
         if user.roles(active.organisation_id) & {"specialist", "coordinator", "manager", "intake"}:
             items.append((reverse("services:day"), _("Sessions")))
+    for module in APP_NAVIGATION:
+        items.extend(import_module(f"tirek.{module}.navigation").items(user, active))
     items.append((reverse("directory:organisation_list"), _("Organisations")))
     if active is not None or user.roles() & {"administrator", "analyst"}:
         items.append((reverse("directory:programme_list"), _("Programmes")))

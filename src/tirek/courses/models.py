@@ -1,0 +1,3 @@
+"""Courses such as the school for adoptive and foster parents."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Youth houses and similar facilities: places and residents."""
+
+from __future__ import annotations

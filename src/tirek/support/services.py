@@ -1,0 +1,59 @@
+"""Writes of social support: outcomes (appeals and material aid follow)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tirek.cases.choices import CaseEventKind
+from tirek.cases.models import Case, CaseEvent
+from tirek.core.scoping import require
+from tirek.core.writes import create_audited
+from tirek.support.models import Outcome
+
+
+def outcome_record(
+    *,
+    actor,
+    organisation,
+    person,
+    kind: str,
+    happened_on: dt.date | None = None,
+    case: Case | None = None,
+    note: str = "",
+    check_permission: bool = True,
+) -> Outcome:
+    """Record that `person` reached an outcome with `organisation`'s help; on the case's timeline too.
+
+    `check_permission=False` is for services that already checked their own capability and record an
+    outcome as a consequence (a course completion)."""
+    if check_permission:
+        require(actor, "outcomes.record", organisation)
+    happened_on = happened_on or timezone.localdate()
+    if happened_on > timezone.localdate():
+        raise ValidationError({"happened_on": _("An outcome cannot be dated in the future.")})
+    if case is not None and (case.organisation_id != organisation.pk or case.person_id != person.pk):
+        raise ValidationError({"case": _("Choose a case of this person in this organisation.")})
+    outcome = Outcome(
+        organisation=organisation,
+        person=person,
+        kind=kind,
+        happened_on=happened_on,
+        case=case,
+        note=note,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    with transaction.atomic():
+        create_audited(actor=actor, instance=outcome, organisation=organisation, subject_person_id=person.pk)
+        if case is not None:
+            CaseEvent.objects.create(
+                case=case,
+                kind=CaseEventKind.OUTCOME_RECORDED,
+                actor=outcome.created_by,
+                data={"outcome": kind, "happened_on": str(happened_on)},
+            )
+    return outcome
