@@ -30,3 +30,10 @@ class ProgrammeKind(models.TextChoices):
     FOSTER_PARENT_SCHOOL = "foster_parent_school", _("Foster and adoptive parents' school")
     YOUTH_HOUSE = "youth_house", _("Youth house residence")
     OTHER = "other", _("Other")
+
+
+class PartnershipStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ACTIVE = "active", _("In force")
+    EXPIRED = "expired", _("Expired")
+    TERMINATED = "terminated", _("Terminated")

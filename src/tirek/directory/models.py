@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tirek.core.i18n import MultilingualName
 from tirek.core.scoping import ScopedQuerySet
 from tirek.core.validators import validate_bin
-from tirek.directory.choices import OrganisationKind, ProgrammeKind
+from tirek.directory.choices import OrganisationKind, PartnershipStatus, ProgrammeKind
 
 
 class Region(MultilingualName, models.Model):
@@ -76,6 +76,13 @@ class Organisation(MultilingualName, models.Model):
         help_text=_("Case numbers run prefix-year-sequence, e.g. KEN-2026-00017."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    referrals_partners_only = models.BooleanField(
+        _("refer only to partners"),
+        default=False,
+        help_text=_(
+            "Referrals from this organisation may go only to organisations with an active memorandum."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -204,3 +211,61 @@ class Programme(MultilingualName, models.Model):
                     )
                 }
             )
+
+
+class PartnershipQuerySet(models.QuerySet):
+    def visible_to(self, user) -> PartnershipQuerySet:
+        """Memoranda are public within Tirek, like the directory: they hold no personal data."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        return self.all()
+
+    def in_force_on(self, day) -> PartnershipQuerySet:
+        return self.filter(status=PartnershipStatus.ACTIVE, signed_on__lte=day).filter(
+            models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)
+        )
+
+
+class Partnership(models.Model):
+    """A memorandum of cooperation between two or more organisations: who signed, when, for how long, and
+    what they agreed to do together."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    title = models.CharField(_("title"), max_length=300)
+    parties = models.ManyToManyField(Organisation, verbose_name=_("parties"), related_name="partnerships")
+    signed_on = models.DateField(_("signed on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    scope = models.TextField(_("scope"), blank=True)
+    services = models.ManyToManyField(
+        "catalog.Service", verbose_name=_("services"), blank=True, related_name="partnerships"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=PartnershipStatus.choices, default=PartnershipStatus.ACTIVE
+    )
+    document_reference = models.CharField(_("document reference"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PartnershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("memorandum")
+        verbose_name_plural = _("memoranda")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("signed_on")),
+                name="partnership_valid_after_signing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        if self.valid_until and self.signed_on and self.valid_until < self.signed_on:
+            raise ValidationError({"valid_until": _("A memorandum cannot end before it is signed.")})
