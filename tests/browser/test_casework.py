@@ -1,5 +1,5 @@
 """Casework in a real browser, in Kazakh and Russian: a specialist logs a home visit and a video session,
-and a manager approves the individual plan the coordinator drafted."""
+and a coordinator approves the individual plan another coordinator drafted (the four-eyes rule)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
+from tirek.accounts.models import Membership, User
 from tirek.cases.services import case_open, case_set_team
 from tirek.catalog.models import Profession, Service
 from tirek.people.services import person_register
@@ -97,10 +98,12 @@ def log_session(page: Page, live_server, case, service, mode: str, time: str) ->
 
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
-def test_a_specialist_logs_home_and_video_sessions_and_a_manager_approves_the_plan(
+def test_a_specialist_logs_home_and_video_sessions_and_a_coordinator_approves_the_plan(
     page: Page, live_server, cast, password, language
 ):
     case, plan, speech = a_case_with_a_draft_plan(cast)
+    colleague = User.objects.create_user(username="dana", password=password, active_organisation=cast.almaty)
+    Membership.objects.create(user=colleague, organisation=cast.almaty, role="coordinator")
 
     sign_in(page, live_server, "alice", password, language)
     log_session(page, live_server, case, speech, "home", "09:00")
@@ -109,11 +112,16 @@ def test_a_specialist_logs_home_and_video_sessions_and_a_manager_approves_the_pl
     assert sorted(delivered.values_list("mode", flat=True)) == ["home", "video"]
     assert set(delivered.values_list("specialist__username", flat=True)) == {"alice"}
 
-    sign_in(page, live_server, "asel", password, language)
+    sign_in(page, live_server, "aigerim", password, language)  # the author sees no approve button
+    page.goto(f"{live_server.url}/plans/{plan.pk}/")
+    expect(page.get_by_test_id("plan-status")).to_be_visible()
+    expect(page.get_by_test_id("plan-approve")).to_have_count(0)
+
+    sign_in(page, live_server, "dana", password, language)
     page.goto(f"{live_server.url}/plans/{plan.pk}/")
     page.get_by_test_id("plan-approve").click()
     page.locator("main form button[type=submit]").last.click()
     plan.refresh_from_db()
     assert plan.status == "approved"
-    assert plan.approved_by == cast.manager_a
+    assert plan.approved_by == colleague
     expect(page.get_by_test_id("plan-status")).to_be_visible()

@@ -101,6 +101,18 @@ def test_a_coordinator_who_wrote_the_plan_cannot_approve_it(cast, draft):
     assert not plan.case.events.filter(kind="plan_approved").exists()
 
 
+def test_another_coordinator_of_the_organisation_approves_a_plan_they_did_not_write(cast, draft):
+    plan = draft(author=cast.coordinator_a)
+    colleague = User.objects.create_user(username="dana", active_organisation=cast.almaty)
+    Membership.objects.create(user=colleague, organisation=cast.almaty, role="coordinator")
+    with pytest.raises(NotAllowed):  # a coordinator of another organisation may not
+        plan_approve(actor=cast.coordinator_b, plan=plan)
+    plan_approve(actor=colleague, plan=plan)
+    plan.refresh_from_db()
+    assert (plan.status, plan.approved_by) == ("approved", colleague)
+    assert AuditEvent.objects.filter(object_id=str(plan.pk), note="plan approved", actor=colleague).exists()
+
+
 def test_a_manager_may_approve_a_plan_they_wrote(cast, draft):
     plan = draft(author=cast.manager_a)
     plan_approve(actor=cast.manager_a, plan=plan)

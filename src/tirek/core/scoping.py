@@ -71,7 +71,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "assessments.record": frozenset({"specialist", "coordinator", "manager"}),
     "assessments.manage_instruments": frozenset({"administrator"}),
     "plans.write": frozenset({"coordinator", "manager"}),
-    "plans.approve": frozenset({"manager"}),
+    "plans.approve": frozenset({"coordinator", "manager"}),
     "visits.log": frozenset({"specialist", "coordinator", "manager"}),
     "visits.plan": frozenset({"specialist", "coordinator", "manager", "intake"}),
     "groups.manage": frozenset({"specialist", "coordinator", "manager"}),

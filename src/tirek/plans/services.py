@@ -89,7 +89,8 @@ def can_write_plans(user, case: Case, plan: Plan | None = None) -> bool:
 
 
 def can_approve_plan(user, plan: Plan) -> bool:
-    """Managers approve plans, their own included; nobody else approves the plan they wrote."""
+    """Managers and coordinators approve plans; a manager may approve their own, a coordinator only a plan
+    someone else wrote (the four-eyes rule)."""
     organisation_id = plan.case.organisation_id
     if not can(user, "plans.approve", organisation_id):
         return False
@@ -390,7 +391,8 @@ def planned_service_remove(*, actor, service: PlannedService) -> None:
 
 
 def plan_approve(*, actor, plan: Plan, approved_on: dt.date | None = None) -> Plan:
-    """A manager approves a draft that has goals and the family's consent to every planned service.
+    """A manager or another coordinator approves a draft that has goals and the family's consent to every
+    planned service.
 
     The first review falls due six months after approval (the programme's review interval).
     """
