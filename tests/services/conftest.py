@@ -110,3 +110,34 @@ def psychologist_a(cast) -> User:
     user = _member("dana", cast.almaty, "specialist")
     Membership.objects.filter(user=user).update(profession=Profession.objects.get(code="psychologist"))
     return user
+
+
+@pytest.fixture
+def plan_goal(cast, case, speech):
+    """A goal of the case's plan, approved by the manager (sessions link their progress notes to it)."""
+    from tirek.plans.services import plan_approve, plan_create, plan_goal_add, planned_service_add
+
+    plan = plan_create(actor=cast.manager_a, case=case)
+    goal = plan_goal_add(
+        actor=cast.manager_a,
+        plan=plan,
+        domain="communication",
+        wording="Су, нан, ойыншық сияқты 10 сөзбен өтініш білдіреді",
+        criterion="5 жағдайдың 4-інде",
+        target_date=timezone.localdate() + dt.timedelta(days=180),
+    )
+    planned_service_add(
+        actor=cast.manager_a,
+        plan=plan,
+        service=speech,
+        profession=Profession.objects.get(code="speech_therapist"),
+        frequency=2,
+        frequency_period="week",
+        minutes=30,
+        mode="centre",
+        start_date=case.opened_on,
+        family_consent=True,
+        consent_date=case.opened_on,
+    )
+    plan_approve(actor=cast.manager_a, plan=plan, approved_on=case.opened_on)
+    return goal

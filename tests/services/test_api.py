@@ -49,7 +49,7 @@ def body(case, specialist, starts_at, **extra):
     }
 
 
-def test_the_api_plans_and_logs_sessions(cast, case, at, today):
+def test_the_api_plans_and_logs_sessions(cast, case, at, today, plan_goal):
     client = cast.client(cast.coordinator_a)
     planned = client.post(
         "/api/v1/visits/",
@@ -74,7 +74,7 @@ def test_the_api_plans_and_logs_sessions(cast, case, at, today):
             status="attended",
             mode="phone",
             participants=["mother"],
-            goals=[{"plan_goal_id": str(uuid.uuid4()), "note": "Сөздік қор"}],
+            goals=[{"plan_goal_id": str(plan_goal.pk), "note": "Сөздік қор"}],
         ),
         content_type=JSON,
     )

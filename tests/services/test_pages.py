@@ -360,3 +360,24 @@ def test_the_day_runs_a_fixed_number_of_queries(
         assert manager.get(reverse("services:day") + f"?specialist={cast.specialist_a.pk}").status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get(reverse("services:week")).status_code == 200
+
+
+def test_logging_a_session_ticks_the_plan_goals_it_worked_on_with_a_note(cast, planned, plan_goal):
+    client = cast.client(cast.specialist_a)
+    url = reverse("services:visit_log", args=[planned.pk])
+    key = f"goal_{plan_goal.pk.hex}"
+    form = client.get(url).context["form"]
+    assert form.fields[key].label.endswith(plan_goal.wording)
+    response = client.post(
+        url,
+        {"status": "attended", "participants": ["child"], key: "on", f"{key}_note": "Үш сөзбен сұрады"},
+    )
+    assert response.status_code == 302
+    planned.refresh_from_db()
+    assert planned.status == "attended"
+    assert [(g.plan_goal, g.note) for g in planned.goals.all()] == [(plan_goal, "Үш сөзбен сұрады")]
+    page = client.get(reverse("services:visit_detail", args=[planned.pk])).content.decode()
+    assert 'data-testid="visit-goal"' in page and plan_goal.wording in page
+    # Editing the session keeps the ticked goal and its note in the form.
+    edit = client.get(reverse("services:visit_edit", args=[planned.pk])).context["form"]
+    assert edit.fields[key].initial is True and edit.fields[f"{key}_note"].initial == "Үш сөзбен сұрады"

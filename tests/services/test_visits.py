@@ -299,10 +299,8 @@ def test_the_specialist_must_be_a_member_and_the_service_active(cast, case, spee
     assert "service" in inactive.value.message_dict
 
 
-def test_goals_worked_on_are_kept_with_a_progress_note(cast, case, speech, at, today):
-    import uuid
-
-    goal = uuid.uuid4()
+def test_goals_worked_on_are_kept_with_a_progress_note(cast, case, speech, at, today, plan_goal):
+    goal = plan_goal.pk
     visit = visit_log(
         actor=cast.specialist_a,
         case=case,
@@ -322,6 +320,25 @@ def test_goals_worked_on_are_kept_with_a_progress_note(cast, case, speech, at, t
         )
     visit_update(actor=cast.specialist_a, visit=visit, goals=[])
     assert not visit.goals.exists()
+
+
+def test_a_session_links_only_goals_of_its_own_cases_plan(
+    cast, case, make_case, speech, at, today, plan_goal
+):
+    other = make_case(surname="Сейітов", given_name="Нұр")
+    with pytest.raises(ValidationError) as refused:
+        visit_log(
+            actor=cast.specialist_a,
+            case=other,
+            status="attended",
+            starts_at=at(today, 8),
+            minutes=30,
+            service=speech,
+            specialist=cast.specialist_a,
+            goals=[{"plan_goal_id": plan_goal.pk, "note": "—"}],
+        )
+    assert "goals" in refused.value.message_dict
+    assert not other.visits.exists()
 
 
 # --- the bulk import ----------------------------------------------------------------------------------------

@@ -37,11 +37,13 @@ def register(router) -> None:
 
 
 class VisitGoalSerializer(serializers.ModelSerializer):
+    plan_goal_id = serializers.UUIDField(help_text="A goal of the case's plan (approved or in force).")
+    wording = serializers.CharField(source="plan_goal.wording", read_only=True)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
     class Meta:
         model = VisitGoal
-        fields = ["plan_goal_id", "note"]
+        fields = ["plan_goal_id", "wording", "note"]
 
 
 class ParticipantsField(serializers.ListField):

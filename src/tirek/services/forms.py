@@ -50,7 +50,41 @@ def rounded_now() -> dt.time:
     return now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0).time()
 
 
-class VisitFieldsForm(StyledForm):
+class GoalNotesMixin:
+    """A checkbox per goal of the case's plan, each with a progress note: the goals a session worked on."""
+
+    def add_goal_fields(self, goals, chosen: dict | None = None) -> None:
+        self.plan_goals = list(goals or [])
+        chosen = chosen or {}
+        for goal in self.plan_goals:
+            key = f"goal_{goal.pk.hex}"
+            self.fields[key] = forms.BooleanField(
+                label=_("Goal: %(goal)s") % {"goal": goal.wording},
+                required=False,
+                initial=goal.pk in chosen,
+            )
+            self.fields[f"{key}_note"] = forms.CharField(
+                label=_("Progress towards this goal"),
+                required=False,
+                initial=chosen.get(goal.pk, ""),
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+            )
+
+    def goal_entries(self) -> list[dict] | None:
+        """The services' `goals=` argument; None when the case has no plan goals to choose from."""
+        if not getattr(self, "plan_goals", None):
+            return None
+        return [
+            {"plan_goal_id": goal.pk, "note": self.cleaned_data.get(f"goal_{goal.pk.hex}_note") or ""}
+            for goal in self.plan_goals
+            if self.cleaned_data.get(f"goal_{goal.pk.hex}")
+        ]
+
+    def without_goal_fields(self, data: dict) -> dict:
+        return {k: v for k, v in data.items() if not k.startswith("goal_")}
+
+
+class VisitFieldsForm(GoalNotesMixin, StyledForm):
     """The details of a session shared by planning, logging and editing."""
 
     date = forms.DateField(label=_("Date"), widget=DATE_WIDGET)
@@ -89,10 +123,13 @@ class VisitFieldsForm(StyledForm):
 
     def service_fields(self) -> dict:
         """The keyword arguments of the services, from the cleaned data."""
-        data = dict(self.cleaned_data)
+        data = self.without_goal_fields(dict(self.cleaned_data))
         data["starts_at"] = starts_at(data.pop("date"), data.pop("time"))
         data.pop("case", None)
         data.pop("status", None)
+        goals = self.goal_entries()
+        if goals is not None:
+            data["goals"] = goals
         return data
 
 
@@ -139,7 +176,7 @@ class QuickLogForm(StyledForm):
         _checkboxes(self.fields["participants"])
 
 
-class VisitLogForm(StyledForm):
+class VisitLogForm(GoalNotesMixin, StyledForm):
     """How a session went."""
 
     status = forms.ChoiceField(label=_("Outcome"), choices=OUTCOME_CHOICES)
@@ -160,8 +197,12 @@ class VisitLogForm(StyledForm):
         _checkboxes(self.fields["participants"])
 
     def service_fields(self) -> dict:
-        data = {k: v for k, v in self.cleaned_data.items() if v not in (None, "") or k == "status"}
+        cleaned = self.without_goal_fields(self.cleaned_data)
+        data = {k: v for k, v in cleaned.items() if v not in (None, "") or k == "status"}
         data.setdefault("cancellation_reason", "")
+        goals = self.goal_entries()
+        if goals is not None:
+            data["goals"] = goals
         return data
 
 

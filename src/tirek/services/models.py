@@ -153,8 +153,9 @@ class VisitGoal(models.Model):
     visit = models.ForeignKey(
         Visit, verbose_name=_("session"), on_delete=models.CASCADE, related_name="goals"
     )
-    # The plan's goal (the plans app's Goal id); a foreign key once that model exists.
-    plan_goal_id = models.UUIDField(_("goal"))
+    plan_goal = models.ForeignKey(
+        "plans.PlanGoal", verbose_name=_("goal"), on_delete=models.PROTECT, related_name="visit_notes"
+    )
     note = models.TextField(_("progress note"), blank=True)
 
     class Meta:
@@ -162,7 +163,7 @@ class VisitGoal(models.Model):
         verbose_name_plural = _("goals worked on")
         ordering = ["id"]
         constraints = [
-            models.UniqueConstraint(fields=["visit", "plan_goal_id"], name="visit_goal_once_per_visit")
+            models.UniqueConstraint(fields=["visit", "plan_goal"], name="visit_goal_once_per_visit")
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,7 @@ def visit_list(
     status: str | None = None,
 ) -> QuerySet[Visit]:
     require_visit_reader(user, _organisation_id(user))
-    visits = _visits(user).prefetch_related("goals")
+    visits = _visits(user).prefetch_related("goals__plan_goal")
     if case is not None:
         visits = visits.filter(case_id=getattr(case, "pk", case))
     if specialist is not None:
@@ -127,7 +127,7 @@ def visit_get(*, user, pk) -> Visit:
             "profession",
             "group_activity",
             "created_by",
-        ).prefetch_related("goals"),
+        ).prefetch_related("goals__plan_goal"),
         user,
         pk=pk,
     )
@@ -145,7 +145,7 @@ def case_for_visits(*, user, pk) -> Case:
 def case_visits(*, case: Case) -> QuerySet[Visit]:
     return (
         case.visits.select_related("service", "specialist", "profession", "group_activity")
-        .prefetch_related("goals")
+        .prefetch_related("goals__plan_goal")
         .order_by("-starts_at", "id")
     )
 
@@ -415,3 +415,24 @@ def held_group_activities(*, user=None, organisation=None) -> QuerySet[GroupActi
     if organisation is not None:
         activities = activities.filter(organisation_id=getattr(organisation, "pk", organisation))
     return activities.filter(status=GroupActivityStatus.HELD)
+
+
+def case_plan_goals(*, case) -> list:
+    """The goals a session of `case` may work on: those of its newest plan past the draft stage."""
+    from tirek.plans.choices import PlanStatus
+    from tirek.plans.models import PlanGoal
+
+    plan_id = (
+        case.plans.exclude(status__in=[PlanStatus.DRAFT, PlanStatus.SUPERSEDED])
+        .order_by("-approved_on", "-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if plan_id is None:
+        return []
+    return list(PlanGoal.objects.filter(plan_id=plan_id).order_by("order", "target_date"))
+
+
+def visit_goal_notes(visit) -> dict:
+    """{goal id: progress note} of the goals `visit` worked on."""
+    return {goal.plan_goal_id: goal.note for goal in visit.goals.all()}

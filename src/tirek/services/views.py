@@ -212,6 +212,8 @@ def visit_new(request):
         specialists=specialists,
         initial=initial,
     )
+    if case is not None:
+        form.add_goal_fields(selectors.case_plan_goals(case=case))
 
     def record(data):
         fields = form.service_fields()
@@ -284,6 +286,7 @@ def visit_edit(request, pk):
             "note": visit.note,
         },
     )
+    form.add_goal_fields(selectors.case_plan_goals(case=visit.case), selectors.visit_goal_notes(visit))
     return service_form_page(
         request,
         form=form,
@@ -334,6 +337,7 @@ def visit_log(request, pk):
             "note": visit.note,
         },
     )
+    form.add_goal_fields(selectors.case_plan_goals(case=visit.case), selectors.visit_goal_notes(visit))
     return service_form_page(
         request,
         form=form,

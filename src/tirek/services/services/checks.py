@@ -175,21 +175,30 @@ def lock(users: Iterable[User]) -> None:
     list(User.objects.select_for_update().filter(pk__in=[u.pk for u in users]).values_list("pk", flat=True))
 
 
-def clean_goals(goals: Iterable[Mapping[str, Any]] | None) -> list[VisitGoal] | None:
+def clean_goals(goals: Iterable[Mapping[str, Any]] | None, case) -> list[VisitGoal] | None:
+    """The goals a session worked on, each a goal of one of the case's plans past the draft stage."""
     if goals is None:
         return None
-    found: list[VisitGoal] = []
-    seen = set()
+    from tirek.plans.choices import PlanStatus
+    from tirek.plans.models import PlanGoal
+
+    wanted: dict[uuid.UUID, str] = {}
     for item in goals:
         try:
             goal_id = uuid.UUID(str(item["plan_goal_id"]))
         except (KeyError, TypeError, ValueError):
             raise ValidationError({"goals": _("Choose the goals from the case's plan.")}) from None
-        if goal_id in seen:
+        if goal_id in wanted:
             raise ValidationError({"goals": _("Name each goal once.")})
-        seen.add(goal_id)
-        found.append(VisitGoal(plan_goal_id=goal_id, note=str(item.get("note") or "")))
-    return found
+        wanted[goal_id] = str(item.get("note") or "")
+    known = set(
+        PlanGoal.objects.filter(pk__in=wanted, plan__case=case)
+        .exclude(plan__status=PlanStatus.DRAFT)
+        .values_list("pk", flat=True)
+    )
+    if known != set(wanted):
+        raise ValidationError({"goals": _("Choose the goals from the case's plan.")})
+    return [VisitGoal(plan_goal_id=goal_id, note=note) for goal_id, note in wanted.items()]
 
 
 def participants_in_order(participants: Iterable[str] | None) -> list[str]:

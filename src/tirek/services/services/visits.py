@@ -122,7 +122,7 @@ def _visit_create(
         note=note or "",
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    visit_goals = clean_goals(goals) or []
+    visit_goals = clean_goals(goals, case) or []
     visit.full_clean(validate_constraints=False)
     with transaction.atomic():
         if status in BUSY_STATUSES:
@@ -206,7 +206,7 @@ def _visit_record_outcome(
     if participants is not None:
         visit.participants = participants_in_order(participants)
     check_date(case, status, visit.starts_at)
-    visit_goals = clean_goals(goals)
+    visit_goals = clean_goals(goals, visit.case)
     visit.full_clean(validate_constraints=False)
     changes = changes_between(before, snapshot(visit))
     if not changes and visit_goals is None:
@@ -287,7 +287,7 @@ def visit_update(
         setattr(visit, name, "" if value is None and name in ("note", "cancellation_reason") else value)
     visit.ends_at = span(visit.starts_at, visit.minutes)
     visit.starts_at = aware(visit.starts_at)
-    visit_goals = clean_goals(goals)
+    visit_goals = clean_goals(goals, visit.case)
     visit.full_clean(validate_constraints=False)
     changes = changes_between(before, snapshot(visit))
     if "starts_at" in changes:
