@@ -130,3 +130,15 @@ def cast(db) -> Cast:
         admin=member("gulnar", ministry, "administrator"),
         outsider=User.objects.create_user(username="charlie", password=PASSWORD),
     )
+
+
+@pytest.fixture
+def almaty_member(cast):
+    """A user with `role` in the Almaty centre (intake operators and analysts do not read plans)."""
+
+    def make(role: str) -> User:
+        user = User.objects.create_user(username=f"{role}-almaty", active_organisation=cast.almaty)
+        Membership.objects.create(user=user, organisation=cast.almaty, role=role)
+        return user
+
+    return make

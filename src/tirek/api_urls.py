@@ -9,7 +9,7 @@ from rest_framework.routers import SimpleRouter
 from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
 from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
-from tirek.cases.api import CaseViewSet, DeadlineViewSet
+from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.courses import api as courses_api
 from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
@@ -46,6 +46,7 @@ router.register("families", FamilyViewSet, basename="family")
 router.register("consents", ConsentViewSet, basename="consent")
 router.register("cases", CaseViewSet, basename="case")
 router.register("deadlines", DeadlineViewSet, basename="deadline")
+router.register("case-documents", CaseDocumentViewSet, basename="case-document")
 
 APP_APIS = (
     assessments_api,

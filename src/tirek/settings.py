@@ -138,6 +138,8 @@ STORAGES = {
 }
 MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# The largest scan a case document may be (files are never served from MEDIA_ROOT directly).
+TIREK_DOCUMENT_MAX_BYTES = env_int("TIREK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 
 # E-mail: the console in development; SMTP inside Kazakhstan in production (personal data law).
 EMAIL_BACKEND = {

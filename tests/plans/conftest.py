@@ -6,7 +6,6 @@ import datetime as dt
 
 import pytest
 
-from tirek.accounts.models import Membership, User
 from tirek.cases.services import case_open
 from tirek.catalog.models import Profession, Service
 from tirek.people.services import person_register
@@ -130,17 +129,5 @@ def in_force(cast, draft):
         day = dt.date.today() - dt.timedelta(days=30)
         plan_approve(actor=cast.manager_a, plan=plan, approved_on=day)
         return plan_activate(actor=cast.coordinator_a, plan=plan, active_from=day)
-
-    return make
-
-
-@pytest.fixture
-def almaty_member(cast):
-    """A user with `role` in the Almaty centre (intake operators and analysts do not read plans)."""
-
-    def make(role: str) -> User:
-        user = User.objects.create_user(username=f"{role}-almaty", active_organisation=cast.almaty)
-        Membership.objects.create(user=user, organisation=cast.almaty, role=role)
-        return user
 
     return make

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
@@ -21,6 +22,8 @@ def _plain(value: Any) -> Any:
         return str(value.pk)
     if isinstance(value, uuid.UUID | dt.date | dt.datetime | dt.time | decimal.Decimal):
         return str(value)
+    if isinstance(value, FieldFile):  # the stored name, never the content
+        return value.name or ""
     return value
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -8,22 +9,24 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from tirek.accounts.models import User
 from tirek.audit.services import audit_view
-from tirek.cases import services
+from tirek.cases import documents, services
 from tirek.cases.choices import (
     OPEN_STATUS_CHOICES,
     CaseStatus,
     ClosureDestination,
     DeadlineClock,
     DeadlineState,
+    DocumentKind,
     PauseReason,
     ReferralSource,
     TransitionStep,
 )
-from tirek.cases.models import Case, CaseEvent, DeadlinePause
+from tirek.cases.models import Case, CaseDocument, CaseEvent, DeadlinePause
 from tirek.cases.selectors import (
     LISTED_STATES,
     case_deadlines,
@@ -33,7 +36,7 @@ from tirek.cases.selectors import (
     deadline_list,
 )
 from tirek.catalog.models import ClosureReason
-from tirek.core.api import ERROR_RESPONSES, TirekViewSet
+from tirek.core.api import ERROR_RESPONSES, TirekViewSet, query_uuid
 from tirek.core.scoping import require
 from tirek.directory.models import Programme
 from tirek.directory.selectors import active_organisation_get, programme_get
@@ -379,3 +382,98 @@ class DeadlineViewSet(TirekViewSet):
             coordinator=request.user if criteria.get("mine") else None,
         )
         return self.render_list(rows)
+
+
+# --- documents -------------------------------------------------------------------------------------------
+
+
+class CaseDocumentSerializer(serializers.ModelSerializer):
+    case = serializers.UUIDField(source="case_id", read_only=True)
+    added_by = serializers.UUIDField(source="added_by_id", read_only=True, allow_null=True)
+    has_file = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = [
+            "id",
+            "case",
+            "kind",
+            "title",
+            "dated",
+            "issued_by",
+            "has_file",
+            "content_type",
+            "size",
+            "added_by",
+            "created_at",
+        ]
+
+    def get_has_file(self, document) -> bool:
+        return bool(document.file)
+
+
+class CaseDocumentInputSerializer(serializers.Serializer):
+    case = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=DocumentKind.choices)
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    dated = serializers.DateField()
+    issued_by = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    file = serializers.FileField(
+        required=False, help_text="A PDF, PNG or JPEG scan; never an identity document."
+    )
+
+
+class CaseDocumentViewSet(TirekViewSet):
+    """A case's documents; the scan itself is at `{id}/file/`."""
+
+    output_serializer = CaseDocumentSerializer
+    queryset = CaseDocument.objects.none()
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("case", OpenApiTypes.UUID, required=True)],
+        responses=CaseDocumentSerializer(many=True),
+    )
+    def list(self, request):
+        case_id = query_uuid(request.query_params.get("case"))
+        if case_id is None:
+            raise ValidationError({"case": _("Choose a case.")})
+        case = case_get(user=request.user, pk=case_id)
+        return self.render_list(documents.case_document_list(user=request.user, case=case))
+
+    @extend_schema(responses={200: CaseDocumentSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, pk=None):
+        return self.render(documents.case_document_get(user=request.user, pk=pk))
+
+    @extend_schema(
+        request={"multipart/form-data": CaseDocumentInputSerializer},
+        responses={201: CaseDocumentSerializer, **ERROR_RESPONSES},
+    )
+    def create(self, request):
+        data = self.parse(serializer=CaseDocumentInputSerializer)
+        case = case_get(user=request.user, pk=data.pop("case"))
+        document = documents.case_document_add(actor=request.user, case=case, **data)
+        return self.render(document, status_code=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def destroy(self, request, pk=None):
+        documents.case_document_remove(
+            actor=request.user, document=documents.case_document_get(user=request.user, pk=pk)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERROR_RESPONSES})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        document = documents.case_document_get(user=request.user, pk=pk)
+        if not document.file:
+            raise Http404
+        audit_view(
+            actor=request.user,
+            obj=document,
+            organisation=document.case.organisation_id,
+            subject_person_id=document.case.person_id,
+        )
+        response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -139,3 +139,19 @@ class TransitionStep(models.TextChoices):
     STEPS_AGREED = "steps_agreed", _("Transition steps agreed with the family")
     CONFERENCE_HELD = "conference_held", _("Transition conference held")
     DESTINATION_CONTACTED = "destination_contacted", _("Receiving service contacted")
+
+
+class DocumentKind(models.TextChoices):
+    """The papers a case collects. Identity documents are not among them: collecting copies of ID cards is
+    banned (domain-kz §9), so Tirek offers no place to keep them."""
+
+    REFERRAL_LETTER = "referral_letter", _("Referral letter")
+    PMPK_CONCLUSION = "pmpk_conclusion", _("PMPK conclusion")
+    MEDICAL_REPORT = "medical_report", _("Medical report or discharge summary")
+    DISABILITY_DECISION = "disability_decision", _("Disability decision or ИПР")
+    SIGNED_CONSENT = "signed_consent", _("Signed consent")
+    SIGNED_PLAN = "signed_plan", _("Signed individual plan")
+    ASSESSMENT_REPORT = "assessment_report", _("Assessment report")
+    EDUCATION_LETTER = "education_letter", _("Letter from a kindergarten or school")
+    GUARDIANSHIP_DECISION = "guardianship_decision", _("Guardianship or court decision")
+    OTHER = "other", _("Other document")

@@ -7,6 +7,7 @@ from tirek.cases.choices import (
     CaseStatus,
     ClosureDestination,
     DeadlineClock,
+    DocumentKind,
     OutcomeRating,
     PauseReason,
     ReferralSource,
@@ -162,3 +163,16 @@ class DeadlineFilterForm(StyledForm):
             widget=forms.Select(attrs={"class": "form-select"}),
         )
         self.order_fields(["state", "clock", "programme", "mine"])
+
+
+class CaseDocumentForm(StyledForm):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    dated = forms.DateField(label=_("Date of the document"), widget=DATE_WIDGET)
+    issued_by = forms.CharField(label=_("Issued by"), max_length=200, required=False)
+    file = forms.FileField(
+        label=_("Scan (PDF, PNG or JPEG)"),
+        required=False,
+        help_text=_("Never a copy of an identity document."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
+    )

@@ -13,6 +13,7 @@ from tirek.cases.choices import (
     CaseStatus,
     ClosureDestination,
     DeadlineClock,
+    DocumentKind,
     OutcomeArea,
     OutcomeRating,
     PauseReason,
@@ -226,3 +227,47 @@ class DeadlinePause(models.Model):
 
     def is_open_on(self, day: dt.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on > day)
+
+
+class CaseDocumentQuerySet(ScopedQuerySet):
+    organisation_path = "case__organisation"
+
+
+def document_path(instance: CaseDocument, filename: str) -> str:
+    """Stored under a random name: the file name a user uploads may carry a child's name."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"case-documents/{instance.case_id}/{uuid.uuid4().hex}.{suffix}"
+
+
+class CaseDocument(models.Model):
+    """A paper of the case (a referral letter, a PMPK conclusion, a signed plan …): what it is, its date and
+    who issued it, and the scanned file when there is one. Files are served only through Tirek, to those who
+    may see the case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    dated = models.DateField(_("date of the document"))
+    issued_by = models.CharField(_("issued by"), max_length=200, blank=True)
+    file = models.FileField(_("file"), upload_to=document_path, blank=True)
+    content_type = models.CharField(max_length=50, blank=True, editable=False)
+    size = models.PositiveIntegerField(default=0, editable=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    objects = CaseDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-dated", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title or self.get_kind_display()

@@ -18,4 +18,7 @@ urlpatterns = [
     path("<uuid:pk>/pause/", views.case_pause, name="case_pause"),
     path("<uuid:pk>/resume/", views.case_resume, name="case_resume"),
     path("<uuid:pk>/transition/", views.case_transition, name="case_transition"),
+    path("<uuid:pk>/documents/new/", views.case_document_new, name="case_document_new"),
+    path("documents/<uuid:pk>/", views.case_document_file, name="case_document_file"),
+    path("documents/<uuid:pk>/remove/", views.case_document_remove, name="case_document_remove"),
 ]

@@ -3,14 +3,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from tirek.accounts.selectors import organisation_members
 from tirek.audit.services import audit_view
-from tirek.cases import forms, services
+from tirek.cases import documents, forms, services
 from tirek.cases.choices import CaseStatus, DeadlineClock
 from tirek.cases.forms import case_open_fields
 from tirek.cases.selectors import (
@@ -102,6 +104,8 @@ def case_detail(request, pk):
         "close_form": forms.CaseCloseForm(initial={"closed_on": timezone.localdate()}),
         "age_months": case.person.age_in_months(timezone.localdate()),
         **case_work_summary(user=request.user, case=case),
+        "documents": documents.case_document_list(user=request.user, case=case),
+        "can_add_documents": case.is_open and can(request.user, "cases.documents", case.organisation_id),
     }
     return render(request, "cases/case_detail.html", context)
 
@@ -250,3 +254,51 @@ def deadline_index(request):
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "cases/deadline_list.html", {"form": form, "page": page})
+
+
+# --- documents ----------------------------------------------------------------------------------------------
+
+
+@login_required
+def case_document_new(request, pk):
+    case = case_get(user=request.user, pk=pk)
+    require(request.user, "cases.documents", case.organisation_id)
+    form = forms.CaseDocumentForm(
+        request.POST or None, request.FILES or None, initial={"dated": timezone.localdate()}
+    )
+    return service_form_page(
+        request,
+        form=form,
+        action=lambda data: documents.case_document_add(actor=request.user, case=case, **data),
+        success=_("The document has been added."),
+        done_url=reverse("cases:case_detail", args=[case.pk]) + "#documents",
+        title=_("Add a document") + f" · {case.number}",
+    )
+
+
+@login_required
+def case_document_file(request, pk):
+    document = documents.case_document_get(user=request.user, pk=pk)
+    if not document.file:
+        raise Http404
+    audit_view(
+        actor=request.user,
+        obj=document,
+        organisation=document.case.organisation_id,
+        subject_person_id=document.case.person_id,
+    )
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="{document.case.number}-{document.kind}.{extension}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def case_document_remove(request, pk):
+    document = documents.case_document_get(user=request.user, pk=pk)
+    case_id = document.case_id
+    documents.case_document_remove(actor=request.user, document=document)
+    messages.success(request, _("The document has been removed."))
+    return redirect(reverse("cases:case_detail", args=[case_id]) + "#documents")

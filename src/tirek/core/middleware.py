@@ -88,6 +88,9 @@ class RejectNulMiddleware:
 
         if b"\x00" in unquote_to_bytes(request.META.get("QUERY_STRING", "")) or "\x00" in request.path:
             return True
+        if request.content_type == "multipart/form-data" and request.method == "POST":
+            # Uploaded files are binary and may hold NUL bytes; only the text fields are checked.
+            return any("\x00" in value for values in request.POST.lists() for value in values[1])
         if request.content_type in self._BODY_TYPES and request.method in ("POST", "PUT", "PATCH"):
             body = request.body
             if b"\x00" in body or b"\\u0000" in body:

@@ -68,6 +68,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "cases.change": frozenset({"coordinator", "manager"}),
     "cases.override_eligibility": frozenset({"manager"}),
     "cases.reopen": frozenset({"manager"}),
+    "cases.documents": frozenset({"intake", "specialist", "coordinator", "manager"}),
     "assessments.record": frozenset({"specialist", "coordinator", "manager"}),
     "assessments.manage_instruments": frozenset({"administrator"}),
     "plans.write": frozenset({"coordinator", "manager"}),
