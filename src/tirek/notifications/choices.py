@@ -16,14 +16,15 @@ class NotificationKind(models.TextChoices):
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline overdue")
 
 
-# What the bell says, with the notification's parameters. Parameters never hold a person's name, IIN or
-# health data: a notification (and its e-mail) names the record by its number and the page to open.
+# What the bell says, with the notification's parameters: number, counterpart (the other organisation), due,
+# clock. Parameters never hold a person's name, IIN or health data: a notification (and its e-mail) names
+# the record by its number and the page to open.
 MESSAGES = {
-    NotificationKind.REFERRAL_RECEIVED: _("Referral %(number)s received from %(organisation)s."),
-    NotificationKind.REFERRAL_ACCEPTED: _("Referral %(number)s was accepted by %(organisation)s."),
-    NotificationKind.REFERRAL_DECLINED: _("Referral %(number)s was declined by %(organisation)s."),
-    NotificationKind.REFERRAL_REVOKED: _("Referral %(number)s was revoked by %(organisation)s."),
-    NotificationKind.REFERRAL_COMPLETED: _("Referral %(number)s was completed by %(organisation)s."),
+    NotificationKind.REFERRAL_RECEIVED: _("Referral %(number)s received from %(counterpart)s."),
+    NotificationKind.REFERRAL_ACCEPTED: _("Referral %(number)s was accepted by %(counterpart)s."),
+    NotificationKind.REFERRAL_DECLINED: _("Referral %(number)s was declined by %(counterpart)s."),
+    NotificationKind.REFERRAL_REVOKED: _("Referral %(number)s was revoked by %(counterpart)s."),
+    NotificationKind.REFERRAL_COMPLETED: _("Referral %(number)s was completed by %(counterpart)s."),
     NotificationKind.APPEAL_ASSIGNED: _("Appeal %(number)s was assigned to you; due %(due)s."),
     NotificationKind.APPEAL_OVERDUE: _("Appeal %(number)s is overdue since %(due)s."),
     NotificationKind.DEADLINE_DUE_SOON: _("Case %(number)s: %(clock)s is due on %(due)s."),

@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tirek.notifications.choices import MESSAGES, NotificationKind
@@ -14,10 +15,12 @@ from tirek.notifications.choices import MESSAGES, NotificationKind
 
 class NotificationQuerySet(models.QuerySet):
     def for_user(self, user) -> NotificationQuerySet:
-        """A user's own notifications; nobody sees anyone else's."""
-        if not user.is_authenticated:
+        """A user's own notifications; nobody sees anyone else's (administrators included)."""
+        if not user.is_authenticated or not user.is_active:
             return self.none()
         return self.filter(recipient=user)
+
+    visible_to = for_user
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -71,10 +74,16 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
+        """The notification in the active language."""
         template = MESSAGES.get(self.kind)
         if template is None:
             return self.get_kind_display()
+        language = get_language() or "kk"
+        params = {
+            name: value.get(language) or value.get("kk") or "" if isinstance(value, dict) else value
+            for name, value in self.params.items()
+        }
         try:
-            return str(template) % self.params
+            return str(template) % params
         except (KeyError, TypeError, ValueError):
             return self.get_kind_display()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -16,6 +18,27 @@ from tirek.accounts.models import Membership
 from tirek.notifications.models import Notification
 
 log = logging.getLogger(__name__)
+LANGUAGES = ("kk", "ru", "en")
+
+
+def _stored(value):
+    """A parameter as the bell will show it in any language: a translatable text or a record with names in
+    the three languages is kept as {language: text}; anything else as its text."""
+    if isinstance(value, Promise):
+        texts = {}
+        for language in LANGUAGES:
+            with override(language):
+                texts[language] = str(value)
+        return texts
+    if hasattr(value, "name_kk") and hasattr(value, "name_ru"):
+        return {
+            "kk": value.name_kk,
+            "ru": value.name_ru,
+            "en": getattr(value, "name_en", "") or value.name_ru,
+        }
+    if isinstance(value, dt.date):
+        return value.strftime("%d.%m.%Y")
+    return str(value)
 
 
 def staff_of(organisation, roles: Iterable[str]) -> list:
@@ -56,7 +79,7 @@ def notify(
             recipient=user,
             organisation_id=getattr(organisation, "pk", organisation),
             kind=kind,
-            params={k: str(v) for k, v in params.items()},
+            params={name: _stored(value) for name, value in params.items()},
             link=link,
             dedupe_key=dedupe_key,
         )
