@@ -44,3 +44,23 @@ def browser_type_launch_args(browser_type_launch_args):
 def browser_context_args(browser_context_args):
     # A desktop screen: the full navigation bar shows from 1400 px; narrower screens get the menu button.
     return {**browser_context_args, "viewport": {"width": 1600, "height": 1000}}
+
+
+AXE = os.path.join(os.path.dirname(__file__), "..", "..", "node_modules", "axe-core", "axe.min.js")
+
+
+@pytest.fixture
+def serious_accessibility_violations():
+    """serious_accessibility_violations(page): axe-core's serious and critical findings on the page, as
+    'rule: selector' lines (axe comes from npm with the other front-end packages; it is never served)."""
+
+    def check(page) -> list[str]:
+        page.add_script_tag(path=AXE)
+        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+        return [
+            f"{violation['id']}: {', '.join(node['target'][0] for node in violation['nodes'][:3])}"
+            for violation in result["violations"]
+            if violation["impact"] in ("serious", "critical")
+        ]
+
+    return check

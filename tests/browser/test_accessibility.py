@@ -1,0 +1,81 @@
+"""The pages people use every day pass axe-core's automated check with no serious or critical violation,
+in Kazakh (DESIGN.md: "pass an automated accessibility check (axe) with no serious violations")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from playwright.sync_api import Page
+
+from tirek.cases.services import case_open, case_set_team
+from tirek.people.services import person_register
+from tirek.plans.services import plan_create, plan_goal_add
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def sign_in(page: Page, live_server, username: str, password: str) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_load_state("networkidle")
+
+
+def test_everyday_pages_have_no_serious_accessibility_violations(
+    page: Page, live_server, cast, password, serious_accessibility_violations
+):
+    child = person_register(
+        actor=cast.coordinator_a,
+        organisation=cast.almaty,
+        surname="Омаров",
+        given_name="Әли",
+        sex="male",
+        birth_date=dt.date.today() - dt.timedelta(days=600),
+        iin_missing_reason="newborn",
+    )
+    case = case_open(
+        actor=cast.coordinator_a,
+        organisation=cast.almaty,
+        person=child,
+        programme=cast.programme_a,
+        referral_source="polyclinic",
+        coordinator=cast.coordinator_a,
+    )
+    case_set_team(
+        actor=cast.coordinator_a, case=case, coordinator=cast.coordinator_a, team=[cast.specialist_a]
+    )
+    plan = plan_create(actor=cast.coordinator_a, case=case, family_concerns="Бала әлі сөйлемейді.")
+    plan_goal_add(
+        actor=cast.coordinator_a,
+        plan=plan,
+        domain="communication",
+        wording="10 сөзбен өтініш білдіреді",
+        criterion="5 жағдайдың 4-інде",
+        target_date=dt.date.today() + dt.timedelta(days=180),
+    )
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    found = {"/accounts/login/": serious_accessibility_violations(page)}
+    sign_in(page, live_server, "aigerim", password)
+    for path in (
+        "/",
+        "/people/",
+        f"/people/{child.pk}/",
+        "/cases/",
+        f"/cases/{case.pk}/",
+        "/cases/deadlines/",
+        f"/plans/{plan.pk}/",
+        "/visits/day/",
+        "/visits/week/",
+        f"/visits/new/?case={case.pk}",
+        "/notifications/",
+    ):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        found[path] = serious_accessibility_violations(page)
+    problems = {path: found_here for path, found_here in found.items() if found_here}
+    assert problems == {}, "\n".join(
+        f"{path}: {p}" for path, found_here in problems.items() for p in found_here
+    )
