@@ -154,3 +154,38 @@ def test_groups_need_the_right_to_manage_them(cast, case, group_class, at, today
         group_activity_set_attendance(actor=intake_a, activity=activity, attended=[case])
     with pytest.raises(NotAllowed):
         group_activity_update(actor=cast.manager_b, activity=activity, topic="x")
+
+
+def test_a_joint_event_is_held_under_a_memorandum_the_organisation_signed(cast, case, group_class, at, today):
+    from tirek.directory.models import Partnership
+
+    signed = Partnership.objects.create(title="Кеңес — SOS", signed_on=today - dt.timedelta(days=90))
+    signed.parties.set([cast.almaty, cast.ministry])
+    foreign = Partnership.objects.create(title="Шымкент", signed_on=today - dt.timedelta(days=90))
+    foreign.parties.set([cast.shymkent, cast.ministry])
+    fields = {
+        "actor": cast.coordinator_a,
+        "organisation": cast.almaty,
+        "kind": "seminar",
+        "topic": "Ата-аналарға арналған семинар",
+        "service": group_class,
+        "starts_at": at(today, 15),
+        "minutes": 60,
+        "facilitators": [cast.specialist_a],
+        "cases": [case],
+    }
+    with pytest.raises(ValidationError) as refused:
+        group_activity_create(**fields, partnership=foreign)
+    assert "partnership" in refused.value.message_dict
+    activity = group_activity_create(**fields, partnership=signed)
+    assert activity.partnership == signed
+    page = cast.client(cast.coordinator_a).get(f"/visits/groups/{activity.pk}/").content.decode()
+    assert 'data-testid="group-partnership"' in page and "Кеңес — SOS" in page
+    api = cast.client(cast.coordinator_a).patch(
+        f"/api/v1/group-activities/{activity.pk}/",
+        {"partnership": str(foreign.pk)},
+        content_type="application/json",
+    )
+    assert api.status_code == 400 and "partnership" in api.json()["error"]["fields"]
+    activity.refresh_from_db()
+    assert activity.partnership == signed

@@ -234,6 +234,7 @@ class GroupActivitySerializer(serializers.ModelSerializer):
             "participants",
             "others_count",
             "served",
+            "partnership",
             "note",
             "created_at",
             "updated_at",
@@ -266,6 +267,7 @@ class GroupActivityInputSerializer(InputSerializer):
             "facilitators",
             "cases",
             "others_count",
+            "partnership",
             "note",
         ]
 

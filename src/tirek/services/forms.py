@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tirek.catalog.models import Profession, Service
 from tirek.core.forms import StyledForm
+from tirek.directory.models import Partnership
 from tirek.services.choices import (
     GROUP_EDITABLE_STATUS_CHOICES,
     OUTCOME_CHOICES,
@@ -226,10 +227,20 @@ class GroupActivityForm(StyledForm):
     others_count = forms.IntegerField(
         label=_("Other participants (without a case)"), min_value=0, max_value=10000, initial=0
     )
+    partnership = forms.ModelChoiceField(
+        label=_("Under the memorandum"),
+        queryset=Partnership.objects.none(),
+        required=False,
+        help_text=_("For a joint event with partner organisations."),
+    )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def __init__(self, *args, members=None, cases=None, with_status: bool = False, **kwargs):
+    def __init__(
+        self, *args, members=None, cases=None, partnerships=None, with_status: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if partnerships is not None:
+            self.fields["partnership"].queryset = partnerships
         self.fields["service"].queryset = Service.objects.filter(is_active=True)
         self.fields["facilitators"].queryset = members
         self.fields["cases"].queryset = cases

@@ -214,6 +214,15 @@ class GroupActivity(models.Model):
         validators=[MaxValueValidator(10000)],
         help_text=_("Participants without a case in the organisation (e.g. parents from outside)."),
     )
+    partnership = models.ForeignKey(
+        "directory.Partnership",
+        verbose_name=_("under the memorandum"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="group_activities",
+        help_text=_("A joint event held under a memorandum the organisation signed."),
+    )
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

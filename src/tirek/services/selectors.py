@@ -364,7 +364,7 @@ def group_activity_list(
 def group_activity_get(*, user, pk) -> GroupActivity:
     activity = get_visible_or_404(
         GroupActivity.objects.select_related(
-            "service", "service__service_type", "created_by"
+            "service", "service__service_type", "created_by", "partnership"
         ).prefetch_related("facilitators"),
         user,
         pk=pk,
@@ -436,3 +436,11 @@ def case_plan_goals(*, case) -> list:
 def visit_goal_notes(visit) -> dict:
     """{goal id: progress note} of the goals `visit` worked on."""
     return {goal.plan_goal_id: goal.note for goal in visit.goals.all()}
+
+
+def own_partnerships(*, user):
+    """The memoranda the user's active organisation signed (a joint event is held under one of them)."""
+    from tirek.directory.models import Partnership
+
+    organisation_id = user.active_organisation_id_checked()
+    return Partnership.objects.filter(parties=organisation_id).order_by("-signed_on", "title")

@@ -374,6 +374,7 @@ def group_new(request):
         request.POST or None,
         members=selectors.organisation_providers(user=request.user),
         cases=selectors.open_cases(user=request.user),
+        partnerships=selectors.own_partnerships(user=request.user),
         initial={"date": timezone.localdate(), "time": dt.time(11, 0), "facilitators": [request.user.pk]},
     )
     activity = request.method == "POST" and submit(
@@ -442,6 +443,7 @@ def group_edit(request, pk):
         request.POST or None,
         members=selectors.organisation_providers(user=request.user),
         cases=selectors.group_case_choices(user=request.user, activity=activity),
+        partnerships=selectors.own_partnerships(user=request.user),
         with_status=activity.status != GroupActivityStatus.HELD,
         initial={
             "kind": activity.kind,
@@ -454,6 +456,7 @@ def group_edit(request, pk):
             "facilitators": [u.pk for u in activity.facilitators.all()],
             "cases": participant_ids,
             "others_count": activity.others_count,
+            "partnership": activity.partnership_id,
             "note": activity.note,
             "status": activity.status,
         },

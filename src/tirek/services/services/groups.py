@@ -38,7 +38,24 @@ from tirek.services.services.checks import (
     span,
 )
 
-GROUP_FIELDS = ("kind", "topic", "service", "starts_at", "minutes", "mode", "others_count", "note", "status")
+GROUP_FIELDS = (
+    "kind",
+    "topic",
+    "service",
+    "starts_at",
+    "minutes",
+    "mode",
+    "others_count",
+    "note",
+    "status",
+    "partnership",
+)
+
+
+def _check_partnership(organisation_id, partnership) -> None:
+    """A joint event is held under a memorandum the organisation is a party to."""
+    if partnership is not None and not partnership.parties.filter(pk=organisation_id).exists():
+        raise ValidationError({"partnership": _("Choose a memorandum your organisation signed.")})
 
 
 def _check_facilitators(organisation_id, facilitators: list[User]) -> None:
@@ -100,10 +117,13 @@ def group_activity_create(
     cases: Iterable[Case] = (),
     others_count: int = 0,
     note: str = "",
+    partnership=None,
 ) -> GroupActivity:
-    """Plan a seminar, training, group consultation or group class with its facilitators and participants."""
+    """Plan a seminar, training, group consultation or group class with its facilitators and participants
+    (a joint event under a memorandum names it)."""
     organisation_id = getattr(organisation, "pk", organisation)
     require(actor, "groups.manage", organisation_id)
+    _check_partnership(organisation_id, partnership)
     facilitators, cases = list(facilitators), list(cases)
     _check_facilitators(organisation_id, facilitators)
     _check_group_cases(organisation_id, cases)
@@ -120,6 +140,7 @@ def group_activity_create(
         mode=mode,
         others_count=others_count,
         note=note or "",
+        partnership=partnership,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     activity.full_clean(validate_constraints=False)
@@ -168,6 +189,8 @@ def group_activity_update(
         raise ValidationError({"status": _("Participants attended this activity: mark them absent first.")})
     if "service" in fields:
         check_service(fields["service"])
+    if "partnership" in fields:
+        _check_partnership(activity.organisation_id, fields["partnership"])
     before = snapshot(activity)
     old_facilitators = list(activity.facilitators.all())
     new_facilitators = old_facilitators if facilitators is None else list(facilitators)
