@@ -2,18 +2,25 @@ from __future__ import annotations
 
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers, status
+from rest_framework.decorators import action
 from rest_framework.pagination import CursorPagination
 
+from tirek.catalog.models import Service
 from tirek.core.api import ERROR_RESPONSES, InputSerializer, TirekViewSet, query_uuid
 from tirek.directory import services
-from tirek.directory.choices import OrganisationKind
-from tirek.directory.models import Organisation, Programme, Region
+from tirek.directory.choices import OrganisationKind, PartnershipStatus
+from tirek.directory.models import Organisation, Partnership, Programme, Region
 from tirek.directory.selectors import (
+    ALL_STATUSES,
+    IN_FORCE,
     active_organisation_get,
     organisation_get,
     organisation_list,
+    partnership_get,
+    partnership_in_force,
+    partnership_list,
     programme_get,
     programme_list,
     region_list,
@@ -177,3 +184,135 @@ class ProgrammeViewSet(TirekViewSet):
         data = self.parse(instance=programme, partial=True)
         data.pop("organisation", None)
         return self.render(services.programme_update(actor=request.user, programme=programme, **data))
+
+
+# --- memoranda (partnerships) -----------------------------------------------------------------------------
+
+
+class PartySerializer(serializers.ModelSerializer):
+    name = serializers.CharField(read_only=True)
+    region = serializers.SlugRelatedField(slug_field="kato", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["id", "name", "region"]
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    parties = PartySerializer(many=True, read_only=True)
+    region = serializers.SlugRelatedField(slug_field="kato", read_only=True, allow_null=True)
+    services = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    in_force = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id",
+            *services.PARTNERSHIP_FIELDS,
+            "parties",
+            "services",
+            "in_force",
+            "created_at",
+            "updated_at",
+        ]
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_in_force(self, partnership) -> bool:
+        """In force today: active, signed, and not past its term."""
+        return partnership_in_force(partnership)
+
+
+class PartnershipInputSerializer(InputSerializer):
+    parties = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(is_active=True),
+        many=True,
+        help_text="Two or more organisations.",
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="kato", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    services = serializers.SlugRelatedField(
+        slug_field="code", queryset=Service.objects.filter(is_active=True), many=True, required=False
+    )
+    status = serializers.ChoiceField(
+        choices=PartnershipStatus.choices,
+        required=False,
+        help_text="A new memorandum is draft or active (the default); later: draft → active or terminated, "
+        "active → expired or terminated, expired → active (renewed).",
+    )
+
+    class Meta:
+        model = Partnership
+        fields = [*services.PARTNERSHIP_FIELDS, "parties", "services"]
+
+
+class PartnershipTerminateSerializer(serializers.Serializer):
+    terminated_on = serializers.DateField(required=False, help_text="Today when not given.")
+    reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
+
+
+class PartnershipQuerySerializer(serializers.Serializer):
+    region = serializers.RegexField(r"^\d{9}$", required=False, help_text="KATO code")
+    status = serializers.ChoiceField(
+        choices=[IN_FORCE, ALL_STATUSES, *PartnershipStatus.values],
+        required=False,
+        help_text="in_force (the default): in force today; all: every memorandum; or one status.",
+    )
+    organisation = serializers.UUIDField(required=False, help_text="A party")
+
+
+class PartnershipViewSet(TirekViewSet):
+    """Memoranda of cooperation between organisations (public within Tirek: no personal data)."""
+
+    output_serializer = PartnershipSerializer
+    input_serializer = PartnershipInputSerializer
+    queryset = Partnership.objects.none()
+
+    @extend_schema(parameters=[PartnershipQuerySerializer], responses=PartnershipSerializer(many=True))
+    def list(self, request):
+        parser = PartnershipQuerySerializer(data=request.query_params)
+        parser.is_valid(raise_exception=True)
+        query = parser.validated_data
+        region = region_list().filter(kato=query["region"]).first() if query.get("region") else None
+        organisation = (
+            Organisation.objects.filter(pk=query["organisation"]).first()
+            if query.get("organisation")
+            else None
+        )
+        if (query.get("region") and region is None) or (query.get("organisation") and organisation is None):
+            return self.render_list(Partnership.objects.none())
+        partnerships = partnership_list(
+            user=request.user, region=region, status=query.get("status"), organisation=organisation
+        )
+        return self.render_list(partnerships)
+
+    @extend_schema(responses={200: PartnershipSerializer, **ERROR_RESPONSES})
+    def retrieve(self, request, pk=None):
+        return self.render(partnership_get(user=request.user, pk=pk))
+
+    @extend_schema(
+        request=PartnershipInputSerializer, responses={201: PartnershipSerializer, **ERROR_RESPONSES}
+    )
+    def create(self, request):
+        partnership = services.partnership_create(actor=request.user, **self.parse())
+        return self.render(partnership_get(user=request.user, pk=partnership.pk), status_code=201)
+
+    @extend_schema(
+        request=PartnershipInputSerializer, responses={200: PartnershipSerializer, **ERROR_RESPONSES}
+    )
+    def partial_update(self, request, pk=None):
+        partnership = partnership_get(user=request.user, pk=pk)
+        data = self.parse(partial=True)
+        services.partnership_update(actor=request.user, partnership=partnership, **data)
+        return self.render(partnership_get(user=request.user, pk=pk))
+
+    @extend_schema(
+        request=PartnershipTerminateSerializer, responses={200: PartnershipSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=True, methods=["post"])
+    def terminate(self, request, pk=None):
+        """End the memorandum before its term: it is no longer in force after `terminated_on`."""
+        partnership = partnership_get(user=request.user, pk=pk)
+        data = self.parse(serializer=PartnershipTerminateSerializer)
+        services.partnership_terminate(actor=request.user, partnership=partnership, **data)
+        return self.render(partnership_get(user=request.user, pk=pk))

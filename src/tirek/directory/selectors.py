@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+import datetime as dt
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from tirek.core.scoping import get_visible_or_404
-from tirek.directory.models import Organisation, Programme, Region
+from tirek.directory.choices import PartnershipStatus
+from tirek.directory.models import Organisation, Partnership, Programme, Region
 
 
 def region_list() -> QuerySet[Region]:
@@ -71,3 +75,73 @@ def directory_summary(*, user) -> dict:
         ),
         "programmes": Programme.objects.visible_to(user).filter(is_active=True).count(),
     }
+
+
+# --- memoranda (partnerships) -----------------------------------------------------------------------------
+
+# The list's status filter: in force today (the default), every memorandum, or one stored status.
+IN_FORCE, ALL_STATUSES = "in_force", "all"
+
+
+def _partnerships(user) -> QuerySet[Partnership]:
+    return (
+        Partnership.objects.visible_to(user)
+        .select_related("region")
+        .prefetch_related(
+            Prefetch("parties", queryset=Organisation.objects.select_related("region").order_by("name_kk")),
+            "services",
+        )
+    )
+
+
+def partnership_list(
+    *, user, region=None, status: str | None = None, organisation=None, day: dt.date | None = None
+) -> QuerySet[Partnership]:
+    """Memoranda in force on `day` (today), or of one status, or all; by region (the memorandum's or a
+    party's) and by party."""
+    partnerships = _partnerships(user)
+    status = status or IN_FORCE
+    if status == IN_FORCE:
+        partnerships = partnerships.in_force_on(day or timezone.localdate())
+    elif status != ALL_STATUSES:
+        partnerships = partnerships.filter(status=status)
+    if region is not None:
+        in_region = Partnership.objects.filter(parties__region=region).values("pk")
+        partnerships = partnerships.filter(Q(region=region) | Q(pk__in=in_region))
+    if organisation is not None:
+        partnerships = partnerships.filter(
+            pk__in=Partnership.objects.filter(parties=organisation).values("pk")
+        )
+    return partnerships.order_by("-signed_on", "title")
+
+
+def partnership_get(*, user, pk) -> Partnership:
+    return get_visible_or_404(_partnerships(user), user, pk=pk)
+
+
+def partners_of(*, organisation, day: dt.date | None = None) -> QuerySet[Organisation]:
+    """The organisations with which `organisation` has a memorandum in force on `day` (today)."""
+    organisation_id = getattr(organisation, "pk", organisation)
+    in_force = Partnership.objects.in_force_on(day or timezone.localdate()).filter(parties=organisation_id)
+    return (
+        Organisation.objects.filter(partnerships__in=in_force)
+        .exclude(pk=organisation_id)
+        .select_related("region")
+        .distinct()
+        .order_by("name_kk")
+    )
+
+
+def are_partners(first, second, day: dt.date | None = None) -> bool:
+    """Whether two organisations have a memorandum in force between them on `day` (today)."""
+    return partners_of(organisation=first, day=day).filter(pk=getattr(second, "pk", second)).exists()
+
+
+def partnership_in_force(partnership: Partnership, day: dt.date | None = None) -> bool:
+    """The same rule as `Partnership.objects.in_force_on`, for one memorandum already read."""
+    day = day or timezone.localdate()
+    return (
+        partnership.status == PartnershipStatus.ACTIVE
+        and partnership.signed_on <= day
+        and (partnership.valid_until is None or partnership.valid_until >= day)
+    )

@@ -1,21 +1,34 @@
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tirek.accounts.selectors import membership_list
+from tirek.core.errors import NotAllowed, validation_fields
 from tirek.core.forms import edit_form, submit
+from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
+from tirek.core.views import service_form_page
 from tirek.directory import forms, services
+from tirek.directory.choices import PartnershipStatus
 from tirek.directory.selectors import (
+    ALL_STATUSES,
     active_organisation_get,
     organisation_get,
     organisation_list,
+    partners_of,
+    partnership_get,
+    partnership_in_force,
+    partnership_list,
     programme_get,
     programme_list,
 )
@@ -47,6 +60,8 @@ def organisation_detail(request, pk):
         "staff": membership_list(user=request.user, organisation=organisation, include_inactive=False)
         if is_member
         else None,
+        "partners": partners_of(organisation=organisation),
+        "partnerships": partnership_list(user=request.user, organisation=organisation, status=ALL_STATUSES),
     }
     return render(request, "directory/organisation_detail.html", context)
 
@@ -151,3 +166,125 @@ def programme_edit(request, pk):
         return redirect("directory:programme_detail", programme.pk)
     cancel = reverse("directory:programme_detail", args=[programme.pk])
     return render(request, "web/form.html", {"form": form, "title": programme.name, "cancel_url": cancel})
+
+
+# --- memoranda (partnerships) -----------------------------------------------------------------------------
+
+
+@login_required
+def partnership_index(request):
+    filters = forms.PartnershipFilterForm(request.GET or None)
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    partnerships = partnership_list(
+        user=request.user,
+        region=criteria.get("region"),
+        status=criteria.get("status"),
+        organisation=criteria.get("organisation"),
+    )
+    context = {
+        "filters": filters,
+        "page": quick_page(partnerships, request.GET.get("page")),
+        "can_add": can(request.user, "partnerships.manage"),
+        "today": timezone.localdate(),
+    }
+    return render(request, "directory/partnership_list.html", context)
+
+
+@login_required
+def partnership_detail(request, pk):
+    partnership = partnership_get(user=request.user, pk=pk)
+    context = {
+        "partnership": partnership,
+        "can_manage": services.may_change_partnership(request.user, partnership),
+        "in_force": partnership_in_force(partnership),
+        "transitions": services.PARTNERSHIP_TRANSITIONS[partnership.status],
+        "statuses": PartnershipStatus,
+    }
+    return render(request, "directory/partnership_detail.html", context)
+
+
+@login_required
+def partnership_create(request):
+    require(request.user, "partnerships.manage")
+    organisation_id = request.user.active_organisation_id_checked()
+    active = organisation_get(user=request.user, pk=organisation_id) if organisation_id else None
+    form = forms.PartnershipForm(
+        request.POST or None,
+        initial={
+            "parties": [active.pk] if active else [],
+            "region": active.region_id if active else None,
+            "signed_on": timezone.localdate(),
+            "status": PartnershipStatus.ACTIVE,
+        },
+    )
+    partnership = request.method == "POST" and submit(
+        form, lambda data: services.partnership_create(actor=request.user, **form.service_fields())
+    )
+    if partnership:
+        messages.success(request, _("The memorandum has been saved."))
+        return redirect("directory:partnership_detail", partnership.pk)
+    return render(
+        request,
+        "web/form.html",
+        {"form": form, "title": _("New memorandum"), "cancel_url": reverse("directory:partnership_list")},
+    )
+
+
+@login_required
+def partnership_edit(request, pk):
+    partnership = partnership_get(user=request.user, pk=pk)
+    if not services.may_change_partnership(request.user, partnership):
+        raise NotAllowed("partnerships.manage")
+    # A copy: the form writes what was typed into its instance; the service audits against the stored one.
+    form = forms.PartnershipForm(request.POST or None, instance=copy.copy(partnership), new=False)
+    return service_form_page(
+        request,
+        form=form,
+        action=lambda data: services.partnership_update(
+            actor=request.user, partnership=partnership, **form.service_fields()
+        ),
+        success=_("The memorandum has been saved."),
+        done_url=reverse("directory:partnership_detail", args=[partnership.pk]),
+        title=partnership.title,
+    )
+
+
+@login_required
+def partnership_status(request, pk):
+    """POST: bring a draft (or an expired memorandum, renewed) into force, or mark it expired."""
+    partnership = partnership_get(user=request.user, pk=pk)
+    if request.method != "POST":
+        return redirect("directory:partnership_detail", partnership.pk)
+    if not services.may_change_partnership(request.user, partnership):
+        raise NotAllowed("partnerships.manage")
+    try:
+        services.partnership_update(
+            actor=request.user, partnership=partnership, status=request.POST.get("status", "")
+        )
+    except ValidationError as exc:
+        for errors in validation_fields(exc).values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, _("The memorandum has been saved."))
+    return redirect("directory:partnership_detail", partnership.pk)
+
+
+@login_required
+def partnership_terminate(request, pk):
+    partnership = partnership_get(user=request.user, pk=pk)
+    if not services.may_change_partnership(request.user, partnership):
+        raise NotAllowed("partnerships.manage")
+    form = forms.PartnershipTerminateForm(
+        request.POST or None, initial={"terminated_on": timezone.localdate()}
+    )
+    return service_form_page(
+        request,
+        form=form,
+        action=lambda data: services.partnership_terminate(
+            actor=request.user, partnership=partnership, **data
+        ),
+        success=_("The memorandum has been terminated."),
+        done_url=reverse("directory:partnership_detail", args=[partnership.pk]),
+        title=_("Terminate the memorandum"),
+    )
