@@ -141,6 +141,32 @@ def grant_access(*, person: Person, organisation, reason: str) -> None:
     )
 
 
+# --- referrals: taking back an access a referral gave (tirek.referrals) ---
+def revoke_access(*, person: Person, organisation) -> bool:
+    """Take back `organisation`'s sight of `person` when a referral was its only ground: no case there, not
+    registered there, no other referral to it still sent or accepted. Returns whether it was taken back."""
+    from django.apps import apps
+
+    organisation_id = getattr(organisation, "pk", organisation)
+    access = PersonAccess.objects.filter(
+        person=person, organisation_id=organisation_id, reason=AccessReason.REFERRAL
+    )
+    cases = apps.get_model("cases", "Case").objects
+    referrals = apps.get_model("referrals", "Referral").objects
+    if (
+        person.registered_by_id == organisation_id
+        or cases.filter(person=person, organisation_id=organisation_id).exists()
+        or referrals.filter(
+            person=person, to_organisation_id=organisation_id, status__in=["sent", "accepted"]
+        ).exists()
+    ):
+        return False
+    return access.delete()[0] > 0
+
+
+# --- end of referrals ---
+
+
 def person_register_into_family(
     *, actor, organisation, family=None, role=None, is_legal_representative: bool = False, **fields: Any
 ) -> Person:
