@@ -12,7 +12,7 @@ from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.courses import api as courses_api
-from tirek.directory.api import OrganisationViewSet, ProgrammeViewSet, RegionViewSet
+from tirek.directory.api import OrganisationViewSet, PartnershipViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.notifications import api as notifications_api
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
@@ -35,6 +35,7 @@ router = Router()
 router.register("regions", RegionViewSet, basename="region")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("catalog/service-types", ServiceTypeViewSet, basename="service-type")
 router.register("catalog/services", ServiceViewSet, basename="service")

@@ -226,6 +226,18 @@ SPECTACULAR_SETTINGS = {
         "DeadlineClockEnum": "tirek.cases.choices.DeadlineClock",
         "DeadlineStateEnum": "tirek.cases.choices.DeadlineState",
         "TransitionStepEnum": "tirek.cases.choices.TransitionStep",
+        "CaseDocumentKindEnum": "tirek.cases.choices.DocumentKind",
+        "PartnershipStatusEnum": "tirek.directory.choices.PartnershipStatus",
+        "CourseKindEnum": "tirek.courses.choices.CourseKind",
+        "CourseStatusEnum": "tirek.courses.choices.CourseStatus",
+        "CourseEnrolmentStatusEnum": "tirek.courses.choices.EnrolmentStatus",
+        "FacilityKindEnum": "tirek.residence.choices.FacilityKind",
+        "AppealStatusEnum": "tirek.support.choices.AppealStatus",
+        "AppealChannelEnum": "tirek.support.choices.AppealChannel",
+        "HelplineChannelEnum": "tirek.support.choices.HELPLINE_CHANNEL_CHOICES",
+        "AidKindEnum": "tirek.support.choices.AidKind",
+        "OutcomeKindEnum": "tirek.support.choices.OutcomeKind",
+        "ReferralStatusEnum": "tirek.referrals.choices.ReferralStatus",
     },
 }
 

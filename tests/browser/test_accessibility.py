@@ -71,8 +71,26 @@ def test_everyday_pages_have_no_serious_accessibility_violations(
         "/visits/week/",
         f"/visits/new/?case={case.pk}",
         "/notifications/",
+        f"/cases/{case.pk}/documents/new/",
+        "/referrals/",
+        "/referrals/sent/",
+        f"/referrals/new/?case={case.pk}",
+        "/referrals/external/new/",
+        "/support/appeals/",
+        "/support/appeals/new/",
+        "/support/appeals/helpline/",
+        "/support/aid/",
+        "/support/aid/batch/",
+        "/support/outcomes/",
+        "/courses/",
+        "/courses/new/",
+        "/residence/",
+        "/directory/organisations/",
+        f"/directory/organisations/{cast.almaty.pk}/",
+        "/directory/partnerships/",
     ):
-        page.goto(f"{live_server.url}{path}")
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
         page.wait_for_load_state("networkidle")
         found[path] = serious_accessibility_violations(page)
     problems = {path: found_here for path, found_here in found.items() if found_here}

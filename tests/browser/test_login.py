@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback for every browser test: a flush without it recreates the content types, which the next
+# test restoring its serialized data would then insert twice.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 HEADINGS = {
     # sign-in heading, home heading, the programme's name (English falls back to Kazakh when not given)

@@ -9,7 +9,9 @@ from playwright.sync_api import Page, expect
 
 from tirek.core.iin import check_digit
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback for every browser test: a flush without it recreates the content types, which the next
+# test restoring its serialized data would then insert twice.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def synthetic_iin(birth: dt.date, century_sex: int) -> str:

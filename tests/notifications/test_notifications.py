@@ -151,3 +151,50 @@ def test_a_first_plan_overdue_reminds_the_coordinator_once(cast):
     with override("kk"):
         assert case.number in first_plan[0].message
     assert deadlines_notify() == 0  # sent once
+
+
+def test_the_remind_command_sends_deadlines_and_overdue_appeals_once(cast):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tirek.support.services import appeal_register
+
+    child = person_register(
+        actor=cast.coordinator_a,
+        organisation=cast.almaty,
+        surname="Сейітов",
+        given_name="Нұр",
+        sex="male",
+        birth_date=timezone.localdate() - dt.timedelta(days=400),
+        iin_missing_reason="newborn",
+    )
+    day0 = timezone.localdate() - dt.timedelta(days=60)
+    case_open(
+        actor=cast.coordinator_a,
+        organisation=cast.almaty,
+        person=child,
+        programme=cast.programme_a,
+        referral_source="polyclinic",
+        opened_on=day0,
+        referral_received_on=day0,
+        coordinator=cast.coordinator_a,
+    )
+    appeal = appeal_register(
+        actor=cast.coordinator_a,
+        organisation=cast.almaty,
+        category="housing",
+        channel="walk_in",
+        text="Баспана кезегі туралы",
+        received_at=timezone.now() - dt.timedelta(days=90),
+        assignee=cast.coordinator_a,
+    )
+    assert appeal.due_on < timezone.localdate()
+    output = StringIO()
+    call_command("remind", stdout=output)
+    kinds = set(Notification.objects.filter(recipient=cast.coordinator_a).values_list("kind", flat=True))
+    assert {"deadline_overdue", "appeal_overdue"} <= kinds
+    count = Notification.objects.count()
+    call_command("remind", stdout=StringIO())
+    assert Notification.objects.count() == count
+    assert "Reminders sent" in output.getvalue()

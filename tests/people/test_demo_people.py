@@ -22,6 +22,8 @@ from tirek.people.demo import demo_counts
 from tirek.people.demo.vocabulary import NEW_MANAGERS
 from tirek.people.models import Consent, Family, Person, PersonDiagnosis
 from tirek.people.services import has_consent, legal_representatives
+from tirek.referrals.choices import LIVE_STATUSES
+from tirek.referrals.models import Referral
 
 
 def _totals() -> dict:
@@ -59,7 +61,7 @@ def test_about_300_persons_and_a_second_run_adds_nothing(demo):
     first, second, output = demo
     assert second == first
     assert 270 <= first["demo"]["persons"] <= 340
-    assert first["demo"]["persons"] == first["persons"]
+    assert first["demo"]["persons"] < first["persons"]  # care leavers, adoptive parents: interagency demo
     assert first["demo"]["cases"] >= 100
     assert min(first["demo"][f"cases_{s}"] for s in ("active", "intake", "closed")) > 0
     assert first["demo"]["diagnoses"] > 0
@@ -76,8 +78,11 @@ def test_every_iin_is_valid_and_agrees_with_birth_date_and_sex(demo):
         layout = read_layout(person.iin)
         assert layout is not None
         assert (layout.birth_date, layout.sex) == (person.birth_date, person.sex), person.iin
-    without = sum(p.iin is None for p in persons)
-    assert 0.05 <= without / len(persons) <= 0.2
+    # Among the children and parents of the centres' caseloads some have no IIN yet (newborns, documents
+    # lost); the care leavers and adoptive parents registered by the interagency demo all have one.
+    served = [p for p in persons if p.pk in set(Case.objects.values_list("person_id", flat=True))]
+    without = sum(p.iin is None for p in served)
+    assert 0.05 <= without / len(served) <= 0.2
 
 
 def test_names_are_kazakh_and_russian(demo):
@@ -119,7 +124,12 @@ def test_persons_are_seen_only_by_the_organisations_that_serve_them(demo):
         visible = set(Person.objects.visible_to(manager).values_list("pk", flat=True))
         served = set(Case.objects.filter(organisation=organisation).values_list("person_id", flat=True))
         registered = set(Person.objects.filter(registered_by=organisation).values_list("pk", flat=True))
-        assert visible == served | registered, manager.username
+        referred = set(
+            Referral.objects.filter(to_organisation=organisation, status__in=LIVE_STATUSES).values_list(
+                "person_id", flat=True
+            )
+        )
+        assert visible == served | registered | referred, manager.username
         assert 0 < len(visible) < total / 2
         seen_somewhere |= visible
     # Children moved from Қамқорлық to the rehabilitation centre: seen by both, registered by one.

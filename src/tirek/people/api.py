@@ -14,7 +14,7 @@ from tirek.core.api import ERROR_RESPONSES, InputSerializer, TirekViewSet, query
 from tirek.directory.models import Organisation, Region
 from tirek.directory.selectors import active_organisation_get
 from tirek.people import services
-from tirek.people.access import can_see_health
+from tirek.people.access import CONTACT_FIELDS, can_see_health, contacts_hidden_for
 from tirek.people.choices import ConsentPurpose
 from tirek.people.models import Consent, Family, FamilyMember, Person, PersonDiagnosis
 from tirek.people.selectors import (
@@ -78,6 +78,12 @@ class PersonSerializer(serializers.ModelSerializer):
         model = Person
         fields = [*PERSON_OUTPUT_FIELDS, "health"]
 
+    def to_representation(self, person):
+        data = super().to_representation(person)
+        if person.pk in self.context.get("contacts_hidden", ()):
+            data.update({name: None if name == "region" else "" for name in CONTACT_FIELDS})
+        return data
+
     @extend_schema_field(PersonHealthSerializer(allow_null=True))
     def get_health(self, person):
         """Health data: only for the case team and the organisation's managers, only on the detail."""
@@ -136,7 +142,12 @@ class PersonViewSet(TirekViewSet):
     def list(self, request):
         query = request.query_params.get("q", "")
         persons = person_search(user=request.user, query=query) if query else person_list(user=request.user)
-        return self.render_list(persons.order_by("-created_at"))
+        page = self.paginate_queryset(persons.order_by("-created_at"))
+        context = {
+            **self.get_serializer_context(),
+            "contacts_hidden": contacts_hidden_for(request.user, page),
+        }
+        return self.get_paginated_response(PersonSerializer(page, many=True, context=context).data)
 
     @extend_schema(responses={200: PersonSerializer, **ERROR_RESPONSES})
     def retrieve(self, request, pk=None):
@@ -147,7 +158,12 @@ class PersonViewSet(TirekViewSet):
             organisation=request.user.active_organisation_id_checked(),
             subject_person_id=person.pk,
         )
-        return Response(PersonSerializer(person, context={"request": request, "with_health": True}).data)
+        context = {
+            "request": request,
+            "with_health": True,
+            "contacts_hidden": contacts_hidden_for(request.user, [person]),
+        }
+        return Response(PersonSerializer(person, context=context).data)
 
     @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer, **ERROR_RESPONSES})
     def create(self, request):
@@ -165,7 +181,12 @@ class PersonViewSet(TirekViewSet):
         data = self.parse(instance=person, partial=True)
         confirm = data.pop("confirm_mismatch", False)
         person = services.person_update(actor=request.user, person=person, confirm_mismatch=confirm, **data)
-        return Response(PersonSerializer(person, context={"request": request, "with_health": True}).data)
+        context = {
+            "request": request,
+            "with_health": True,
+            "contacts_hidden": contacts_hidden_for(request.user, [person]),
+        }
+        return Response(PersonSerializer(person, context=context).data)
 
     @extend_schema(
         parameters=[OpenApiParameter("iin", str, required=True, pattern=r"^\d{12}$")],

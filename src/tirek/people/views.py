@@ -21,7 +21,7 @@ from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
 from tirek.people import forms, services
-from tirek.people.access import can_see_health
+from tirek.people.access import can_see_health, referral_only_parts
 from tirek.people.models import Person
 from tirek.people.selectors import (
     consent_get,
@@ -141,9 +141,13 @@ def person_detail(request, pk):
     organisation_id = request.user.active_organisation_id_checked()
     audit_view(actor=request.user, obj=person, organisation=organisation_id, subject_person_id=person.pk)
     health = can_see_health(request.user, person)
-    families = list(person_families(person=person))
+    # Seen only through a referral: contacts and family only when the referral shares them.
+    parts = referral_only_parts(request.user, person)
+    families = list(person_families(person=person)) if parts is None or "family" in parts else []
     context = {
         "person": person,
+        "show_contacts": parts is None or "contacts" in parts,
+        "referral_only": parts is not None,
         "health": health,
         "diagnoses": person.diagnoses.select_related("diagnosis") if health else None,
         "cases": person_cases(user=request.user, person=person),

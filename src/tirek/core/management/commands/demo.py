@@ -14,11 +14,16 @@ from tirek.assessments.demo import load_demo_assessments
 from tirek.audit.services import audit_created
 from tirek.catalog.models import Profession
 from tirek.core.iin import check_digit
+from tirek.courses.demo import load_demo_courses
+from tirek.directory.demo_partnerships import load_demo_partnerships
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.directory.services import organisation_create, programme_create
 from tirek.people.demo import load_demo_people
 from tirek.plans.demo import load_demo_plans
+from tirek.referrals.demo import load_demo_referrals
+from tirek.residence.demo import load_demo_residence
 from tirek.services.demo import load_demo_services
+from tirek.support.demo import load_demo_support
 
 DEMO_PASSWORD = "Tirek-demo-2026"  # noqa: S105 (printed demo password, by design)
 
@@ -414,6 +419,14 @@ class Command(BaseCommand):
             self._programmes(organisations)
             logins = self._users(organisations)
             counts = load_demo_people(organisations=organisations)
+            # The interagency work first: referrals accepted open cases that the casework then serves.
+            interagency = {
+                "partnerships": load_demo_partnerships()["partnerships"],
+                **{k: v for k, v in load_demo_support().items() if k != "created"},
+                **{k: v for k, v in load_demo_courses().items() if k != "created"},
+                **{k: v for k, v in load_demo_residence().items() if k != "created"},
+                **{k: v for k, v in load_demo_referrals().items() if k in ("referrals", "external")},
+            }
             casework = {
                 "assessments": load_demo_assessments()["assessments"],
                 "plans": load_demo_plans()["plans"],
@@ -436,6 +449,13 @@ class Command(BaseCommand):
             "kamkorlyk.defectologist, kamkorlyk.psychologist, kamkorlyk.physio, kamkorlyk.ot".format(
                 **casework
             )
+        )
+        self.stdout.write(
+            "Interagency work: {partnerships} memoranda, {referrals} referrals ({external} from outside), "
+            "{appeals} appeals ({appeals_overdue} overdue), {aid_distributions} aid distributions to "
+            "{aid_families} families, {outcomes} outcomes, {courses} courses ({completed} completed), "
+            "{residents} residents in {facilities} youth-house facilities; care leavers' association: "
+            "graduates.intake, graduates.social, graduates.lawyer".format(**interagency)
         )
         self.stdout.write("Open http://127.0.0.1:8000 and sign in.")
 
