@@ -91,3 +91,23 @@ def test_every_page_of_the_shell_renders_for_its_roles(cast):
         reverse("directory:organisation_detail", args=[cast.almaty.pk])
     )
     assert detail.status_code == 200
+
+
+def test_the_directory_and_administration_sit_in_one_menu(cast):
+    from django.utils import translation
+
+    from tirek.web.navigation import navigation_for
+
+    def menus(user):
+        with translation.override("en"):
+            nav = navigation_for(user)
+            return [str(label) for _u, label in nav["nav_items"]], [
+                str(label) for _u, label in nav["nav_directory"]
+            ]
+
+    bar, directory = menus(cast.specialist_a)
+    assert directory == ["Organisations", "Memoranda", "Programmes", "Staff", "Reference data"]
+    assert not set(directory) & set(bar) and "Sessions" in bar
+    assert menus(cast.admin)[1][-2:] == ["Audit trail", "Administration"]
+    page = cast.client(cast.specialist_a).get(reverse("web:home")).content.decode()
+    assert 'data-testid="directory-menu"' in page

@@ -28,18 +28,21 @@ def navigation_for(user) -> dict:
             items.append((reverse("services:day"), _("Sessions")))
     for module in APP_NAVIGATION:
         items.extend(import_module(f"tirek.{module}.navigation").items(user, active))
-    items.append((reverse("directory:organisation_list"), _("Organisations")))
+    # The directory and the administration under one menu, so the daily work keeps the bar to itself.
+    directory = [(reverse("directory:organisation_list"), _("Organisations"))]
+    directory.append((reverse("directory:partnership_list"), _("Memoranda")))
     if active is not None or user.roles() & {"administrator", "analyst"}:
-        items.append((reverse("directory:programme_list"), _("Programmes")))
+        directory.append((reverse("directory:programme_list"), _("Programmes")))
     if active is not None:
-        items.append((reverse("accounts:staff_list"), _("Staff")))
-    items.append((reverse("catalog:index"), _("Reference data")))
+        directory.append((reverse("accounts:staff_list"), _("Staff")))
+    directory.append((reverse("catalog:index"), _("Reference data")))
     if can(user, "audit.view"):
-        items.append((reverse("audit:event_list"), _("Audit trail")))
+        directory.append((reverse("audit:event_list"), _("Audit trail")))
     if user.is_administrator:
-        items.append((reverse("admin:index"), _("Administration")))
+        directory.append((reverse("admin:index"), _("Administration")))
     return {
         "nav_items": items,
+        "nav_directory": directory,
         "nav_memberships": memberships,
         "nav_active_membership": active,
     }
