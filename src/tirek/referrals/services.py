@@ -170,6 +170,32 @@ def _audit_change(actor, referral: Referral, organisation_id, changes: dict, not
     )
 
 
+def _answered(
+    actor,
+    referral: Referral,
+    changes: dict,
+    *,
+    history: str,
+    sender_event: str,
+    notice: str,
+    at: dt.datetime,
+    note: str = "",
+) -> None:
+    """What every answer of the receiver leaves: the referral's history, the line on the sender's case, the
+    audit event and the notice to the sender (an external referral has no sender in Tirek to notify)."""
+    _history(referral, history, actor, referral.to_organisation_id, at, note=note)
+    _case_event(referral.from_case, sender_event, actor, referral, str(referral.to_organisation))
+    _audit_change(actor, referral, referral.to_organisation_id, changes)
+    if not referral.is_external:
+        _notify(
+            _sender_side(referral),
+            notice,
+            referral,
+            to=referral.from_organisation,
+            about=referral.to_organisation,
+        )
+
+
 def referral_link(referral: Referral) -> str:
     return reverse("referrals:referral_detail", args=[referral.pk])
 
@@ -443,26 +469,17 @@ def referral_accept(
             responded_by=_user(actor),
             days_to_accept=(opened_on - sent_on).days,
         )
-        _history(
-            referral, ReferralEventKind.ACCEPTED, actor, referral.to_organisation_id, at, note=case.number
-        )
         _case_event(case, CaseEventKind.REFERRAL_RECEIVED, actor, referral, referral.sender_label)
-        _case_event(
-            referral.from_case,
-            CaseEventKind.REFERRAL_ACCEPTED,
+        _answered(
             actor,
             referral,
-            str(referral.to_organisation),
+            changes,
+            history=ReferralEventKind.ACCEPTED,
+            sender_event=CaseEventKind.REFERRAL_ACCEPTED,
+            notice=NotificationKind.REFERRAL_ACCEPTED,
+            at=at,
+            note=case.number,
         )
-        _audit_change(actor, referral, referral.to_organisation_id, changes)
-        if not referral.is_external:
-            _notify(
-                _sender_side(referral),
-                NotificationKind.REFERRAL_ACCEPTED,
-                referral,
-                to=referral.from_organisation,
-                about=referral.to_organisation,
-            )
     return referral
 
 
@@ -482,24 +499,17 @@ def referral_decline(*, actor, referral: Referral, reason: str, at: dt.datetime 
             responded_by=_user(actor),
             decline_reason=reason,
         )
-        _history(referral, ReferralEventKind.DECLINED, actor, referral.to_organisation_id, at, note=reason)
-        _case_event(
-            referral.from_case,
-            CaseEventKind.REFERRAL_DECLINED,
+        _answered(
             actor,
             referral,
-            str(referral.to_organisation),
+            changes,
+            history=ReferralEventKind.DECLINED,
+            sender_event=CaseEventKind.REFERRAL_DECLINED,
+            notice=NotificationKind.REFERRAL_DECLINED,
+            at=at,
+            note=reason,
         )
-        _audit_change(actor, referral, referral.to_organisation_id, changes)
         revoke_access(person=referral.person, organisation=referral.to_organisation_id)
-        if not referral.is_external:
-            _notify(
-                _sender_side(referral),
-                NotificationKind.REFERRAL_DECLINED,
-                referral,
-                to=referral.from_organisation,
-                about=referral.to_organisation,
-            )
     return referral
 
 
@@ -519,26 +529,19 @@ def referral_complete(
             completed_by=_user(actor),
             completion_note=note,
         )
-        _history(referral, ReferralEventKind.COMPLETED, actor, referral.to_organisation_id, at, note=note)
         _case_event(
             referral.to_case, CaseEventKind.REFERRAL_COMPLETED, actor, referral, referral.sender_label
         )
-        _case_event(
-            referral.from_case,
-            CaseEventKind.REFERRAL_COMPLETED,
+        _answered(
             actor,
             referral,
-            str(referral.to_organisation),
+            changes,
+            history=ReferralEventKind.COMPLETED,
+            sender_event=CaseEventKind.REFERRAL_COMPLETED,
+            notice=NotificationKind.REFERRAL_COMPLETED,
+            at=at,
+            note=note,
         )
-        _audit_change(actor, referral, referral.to_organisation_id, changes)
-        if not referral.is_external:
-            _notify(
-                _sender_side(referral),
-                NotificationKind.REFERRAL_COMPLETED,
-                referral,
-                to=referral.from_organisation,
-                about=referral.to_organisation,
-            )
     return referral
 
 
