@@ -12,7 +12,7 @@ from django.utils import timezone
 from tirek.core.management.commands.demo import DEMO_PASSWORD
 from tirek.services.choices import BUSY_STATUSES, VisitMode
 from tirek.services.demo import load_demo_services
-from tirek.services.models import GroupActivity, Visit
+from tirek.services.models import GroupActivity, Visit, VisitGoal
 
 
 @pytest.fixture
@@ -44,6 +44,10 @@ def test_the_demo_has_months_of_sessions_of_a_multidisciplinary_team(demo):
     kinds = set(GroupActivity.objects.values_list("kind", flat=True))
     assert {"seminar", "group_class", "group_consultation", "training"} <= kinds
     assert GroupActivity.objects.filter(status="held", participants__attended=True).exists()
+    # Sessions of cases with a plan note progress on its goals.
+    noted = VisitGoal.objects.select_related("visit", "plan_goal__plan")
+    assert noted.count() > 50
+    assert all(g.visit.case_id == g.plan_goal.plan.case_id and g.visit.status == "attended" for g in noted)
 
 
 def test_the_demo_never_double_books_a_specialist(demo):

@@ -434,3 +434,29 @@ def test_a_case_made_active_keeps_its_sessions(cast, case, speech, at, today):
     visit = plan(cast, case, speech, at(today, 9))
     case_change_status(actor=cast.coordinator_a, case=case, status="active")
     assert visit_log(actor=cast.specialist_a, visit=visit, status="attended").is_delivered
+
+
+def test_an_import_keeps_the_goals_worked_on_and_refuses_another_cases_goal(
+    cast, case, make_case, speech, at, today, plan_goal
+):
+    day = today - dt.timedelta(days=2)
+    row = {"case": case, "minutes": 45, "service": speech, "specialist": cast.specialist_a}
+    note = {"plan_goal_id": plan_goal.pk, "note": "Алғаш рет өздігінен сұрады"}
+    other = make_case(surname="Сейітов")
+    with pytest.raises(ValidationError) as refused:
+        visits_import_delivered(
+            actor=cast.manager_a,
+            organisation=cast.almaty,
+            rows=[
+                {**row, "starts_at": at(day, 9), "goals": [note]},
+                {**row, "case": other, "starts_at": at(day, 11), "goals": [note]},
+            ],
+        )
+    assert refused.value.messages == ["Жол 2: Мақсаттарды іс жоспарынан таңдаңыз."]  # Kazakh, the default
+    assert not case.visits.exists()
+    [visit] = visits_import_delivered(
+        actor=cast.manager_a,
+        organisation=cast.almaty,
+        rows=[{**row, "starts_at": at(day, 9), "goals": [note]}],
+    )
+    assert [(g.plan_goal, g.note) for g in visit.goals.all()] == [(plan_goal, "Алғаш рет өздігінен сұрады")]

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
@@ -37,6 +38,16 @@ from tirek.services.services import (
 )
 
 PAST_DAYS = 105
+# Progress notes on a plan's goal, as specialists write them after a session.
+GOAL_NOTES = (
+    "Нұсқаумен орындады, 5 әрекеттің 3-і сәтті.",
+    "Алғаш рет өздігінен орындады.",
+    "Көмекпен орындайды, ілгерілеу байқалады.",
+    "Бүгін шаршап қалды, нәтиже тұрақсыз.",
+    "Выполняет с подсказкой, 4 из 5 попыток.",
+    "Впервые выполнил самостоятельно.",
+    "Прогресс есть, закрепляем дома с мамой.",
+)
 AHEAD_DAYS = 14
 # Individual sessions start on the hour; 12:00 is kept for group classes, 18:00 for parents' evenings.
 SLOTS = (9, 10, 11, 14, 15, 16, 17)
@@ -365,9 +376,24 @@ def _groups(ctx: _Context, key: str, cases: list[Case]) -> None:
             day += dt.timedelta(days=7 * every)
 
 
+def _plan_goals(cases: list[Case]) -> dict:
+    """The goals of each case's plan past the draft stage (one query), for the sessions' progress notes."""
+    from tirek.plans.choices import PlanStatus
+    from tirek.plans.models import PlanGoal
+
+    goals: dict = {}
+    found = PlanGoal.objects.filter(plan__case__in=cases).exclude(
+        plan__status__in=[PlanStatus.DRAFT, PlanStatus.SUPERSEDED]
+    )
+    for goal in found.annotate(case_id=F("plan__case_id")).order_by("order"):
+        goals.setdefault(goal.case_id, []).append(goal)
+    return goals
+
+
 def _past_rows(ctx: _Context, key: str, cases: list[Case], team) -> list[dict]:
     rows = []
     yesterday = ctx.today - dt.timedelta(days=1)
+    goals = _plan_goals(cases)
     for case in cases:
         first = max(case.opened_on, ctx.today - dt.timedelta(days=PAST_DAYS))
         last = min(case.closed_on or yesterday, yesterday)
@@ -401,8 +427,12 @@ def _past_rows(ctx: _Context, key: str, cases: list[Case], team) -> list[dict]:
                         "status": VisitStatus.NO_SHOW,
                         "cancellation_reason": _pick(ctx.rng, REASONS_NO_SHOW),
                     }
-                elif ctx.rng.random() < 0.3:
-                    row["note"] = ctx.rng.choice(NOTES)
+                else:
+                    if ctx.rng.random() < 0.3:
+                        row["note"] = ctx.rng.choice(NOTES)
+                    if goals.get(case.pk) and ctx.rng.random() < 0.5:
+                        goal = ctx.rng.choice(goals[case.pk])
+                        row["goals"] = [{"plan_goal_id": goal.pk, "note": ctx.rng.choice(GOAL_NOTES)}]
                 rows.append(row)
         ctx.case_teams[case.pk] = [user for user, _service, _per_week in members]
     return rows

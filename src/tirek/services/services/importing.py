@@ -28,13 +28,14 @@ from tirek.services.choices import (
     VisitMode,
     VisitStatus,
 )
-from tirek.services.models import GroupActivity, Visit
+from tirek.services.models import GroupActivity, Visit, VisitGoal
 from tirek.services.services.checks import (
     aware,
     check_date,
     check_on_behalf,
     check_servable,
     check_service,
+    clean_goals,
     local,
     lock,
     participants_in_order,
@@ -48,8 +49,8 @@ def visits_import_delivered(*, actor, organisation, rows: Iterable[Mapping[str, 
     event. Nothing is written when a row is wrong; the error lists the rows by number (from 1).
 
     A row has the fields of `visit_log` (case, status attended/cancelled/no_show, starts_at, minutes,
-    service, specialist, profession, format, mode, participants, cancellation_reason, note); sessions of a
-    closed case are accepted up to its closing date."""
+    service, specialist, profession, format, mode, participants, cancellation_reason, note, goals); sessions
+    of a closed case are accepted up to its closing date."""
     require(actor, "visits.log", organisation)
     organisation_id = getattr(organisation, "pk", organisation)
     memberships = {
@@ -61,9 +62,12 @@ def visits_import_delivered(*, actor, organisation, rows: Iterable[Mapping[str, 
     today = timezone.localdate()
     errors: list[str] = []
     visits: list[Visit] = []
+    goals: list[tuple[Visit, VisitGoal]] = []
     for number, row in enumerate(rows, 1):
         try:
-            visits.append(_import_row(actor, organisation_id, memberships, dict(row), today))
+            visit, visit_goals = _import_row(actor, organisation_id, memberships, dict(row), today)
+            visits.append(visit)
+            goals.extend((visit, goal) for goal in visit_goals)
         except NotAllowed:
             raise
         except ValidationError as exc:
@@ -79,6 +83,9 @@ def visits_import_delivered(*, actor, organisation, rows: Iterable[Mapping[str, 
         if errors:
             raise ValidationError({"rows": errors[:50]})
         Visit.objects.bulk_create(visits, batch_size=500)
+        for visit, goal in goals:
+            goal.visit = visit
+        VisitGoal.objects.bulk_create([goal for _visit, goal in goals], batch_size=500)
         kinds = {VisitStatus.CANCELLED: CaseEventKind.VISIT_CANCELLED}
         CaseEvent.objects.bulk_create(
             [
@@ -113,7 +120,9 @@ def visits_import_delivered(*, actor, organisation, rows: Iterable[Mapping[str, 
     return visits
 
 
-def _import_row(actor, organisation_id, memberships: dict, row: dict, today: dt.date) -> Visit:
+def _import_row(
+    actor, organisation_id, memberships: dict, row: dict, today: dt.date
+) -> tuple[Visit, list[VisitGoal]]:
     case = row.pop("case", None)
     if not isinstance(case, Case) or case.organisation_id != organisation_id:
         raise ValidationError({"case": _("Choose a case of the organisation.")})
@@ -135,6 +144,7 @@ def _import_row(actor, organisation_id, memberships: dict, row: dict, today: dt.
     check_date(case, status, starts_at)
     if local(starts_at).date() > today:
         raise ValidationError({"starts_at": _("An imported session cannot be in the future.")})
+    visit_goals = clean_goals(row.pop("goals", None), case) or []
     unknown = set(row) - {"profession", "format", "mode", "participants", "cancellation_reason", "note"}
     if unknown:
         raise ValidationError({name: _("You cannot change this field.") for name in sorted(unknown)})
@@ -169,7 +179,7 @@ def _import_row(actor, organisation_id, memberships: dict, row: dict, today: dt.
         validate_unique=False,
         validate_constraints=False,
     )
-    return visit
+    return visit, visit_goals
 
 
 def _import_clashes(visits: list[Visit]) -> list[str]:
