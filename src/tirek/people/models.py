@@ -241,12 +241,16 @@ class ExternalReference(models.Model):
 
 class FamilyQuerySet(models.QuerySet):
     def visible_to(self, user) -> FamilyQuerySet:
-        """Families the user's organisation registered, or with a member it serves."""
+        """Families the user's organisation registered, or with a member it serves — a person it sees only
+        through a referral does not open their family (the referral page shows it when shared)."""
         condition = person_visibility(user)
         if condition is None:
             return self.all()
         organisation_id = user.active_organisation_id_checked() if user.is_authenticated else None
-        members = FamilyMember.objects.filter(person__in=Person.objects.filter(condition)).values("family_id")
+        served = PersonAccess.objects.filter(organisation_id=organisation_id).exclude(
+            reason=AccessReason.REFERRAL
+        )
+        members = FamilyMember.objects.filter(person__in=served.values("person_id")).values("family_id")
         return self.filter(Q(registered_by_id=organisation_id) | Q(pk__in=members))
 
 

@@ -135,10 +135,14 @@ def person_register(*, actor, organisation, confirm_mismatch: bool = False, **fi
 
 
 def grant_access(*, person: Person, organisation, reason: str) -> None:
-    """Let `organisation` see `person` from now on (idempotent; the first reason is kept)."""
-    PersonAccess.objects.get_or_create(
+    """Let `organisation` see `person` from now on (idempotent). A ground of its own (registration, a case)
+    replaces a referral as the reason, since it no longer depends on what the referral shares."""
+    access, created = PersonAccess.objects.get_or_create(
         person=person, organisation_id=getattr(organisation, "pk", organisation), defaults={"reason": reason}
     )
+    if not created and access.reason == AccessReason.REFERRAL and reason != AccessReason.REFERRAL:
+        access.reason = reason
+        access.save(update_fields=["reason"])
 
 
 # --- referrals: taking back an access a referral gave (tirek.referrals) ---
