@@ -19,6 +19,7 @@ from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportTemplateView, PersonImportView
 from tirek.plans import api as plans_api
 from tirek.referrals import api as referrals_api
+from tirek.reports import api as reports_api
 from tirek.residence import api as residence_api
 from tirek.services import api as services_api
 from tirek.support import api as support_api
@@ -58,6 +59,7 @@ APP_APIS = (
     courses_api,
     residence_api,
     notifications_api,
+    reports_api,
 )
 for module in APP_APIS:
     module.register(router)

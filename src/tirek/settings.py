@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "tirek.courses",
     "tirek.residence",
     "tirek.notifications",
+    "tirek.reports",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +141,8 @@ MEDIA_ROOT = DATA_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # The largest scan a case document may be (files are never served from MEDIA_ROOT directly).
 TIREK_DOCUMENT_MAX_BYTES = env_int("TIREK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Counts from 1 to this minus one are shown to analysts as "<N" in reports (small-count suppression).
+TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 
 # E-mail: the console in development; SMTP inside Kazakhstan in production (personal data law).
 EMAIL_BACKEND = {

@@ -88,6 +88,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "outcomes.record": frozenset({"specialist", "coordinator", "manager"}),
     "courses.manage": frozenset({"specialist", "coordinator", "manager"}),
     "residence.manage": frozenset({"coordinator", "manager"}),
+    "reports.view": frozenset({"manager", "analyst", "administrator"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
 

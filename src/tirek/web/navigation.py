@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tirek.core.scoping import can
 
 # Apps that add their own entries after the casework ones, in this order.
-APP_NAVIGATION = ("referrals", "support", "courses", "residence")
+APP_NAVIGATION = ("referrals", "support", "courses", "residence", "reports")
 
 
 def navigation_for(user) -> dict:

@@ -1,0 +1,686 @@
+"""The indicator catalogue: every figure Tirek reports, with its stable code, its definition and the one
+function that computes it from the records.
+
+Each function takes the filters (a period of local dates, inclusive at both ends; an organisation; a region,
+meaning the organisation's region; a programme; the person's sex and age band) and an optional dimension to
+split by, and answers rows `[{<dimension>: value, "value": n}]` (one row without a dimension when `by` is
+None). Everything is counted by the database (aggregates, GROUP BY), never by looping over rows in Python, so
+the number of queries does not grow with the data. Who may see which figures, and how small counts are hidden,
+is `tirek.reports.scope`'s business: the functions here count everything the filters select.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# -- filters -------------------------------------------------------------------------------------------------
+
+# Age bands on the date that counts: code → (lowest age in years, first age no longer in the band).
+AGE_BANDS: dict[str, tuple[int, int | None]] = {
+    "0-1": (0, 1),
+    "1-3": (1, 3),
+    "3-7": (3, 7),
+    "7-18": (7, 18),
+    "18plus": (18, None),
+}
+AGE_BAND_CHOICES = [
+    ("0-1", _("under 1 year")),
+    ("1-3", _("1 to 3 years")),
+    ("3-7", _("3 to 7 years")),
+    ("7-18", _("7 to 18 years")),
+    ("18plus", _("18 years and over")),
+]
+UNKNOWN = "unknown"  # an age band or a value that the records do not say
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What to count: the period (local dates, both ends included) and the optional narrowing filters."""
+
+    date_from: dt.date
+    date_to: dt.date
+    organisation: Any = None  # an Organisation
+    region: Any = None  # a Region: the organisations in it
+    programme: Any = None  # a Programme
+    sex: str = ""
+    age_band: str = ""
+
+
+# The optional filters an indicator may or may not accept (a group activity has no sex, an aid to a family
+# no age).
+PERSON_FILTERS = frozenset({"sex", "age_band"})
+
+
+# -- dimensions ----------------------------------------------------------------------------------------------
+
+DIMENSION_NAMES: dict[str, Promise] = {
+    "sex": _("sex"),
+    "age_band": _("age band"),
+    "programme": _("programme"),
+    "service_type": _("service type"),
+    "service": _("service"),
+    "profession": _("profession"),
+    "format": _("format"),
+    "mode": _("mode"),
+    "kind": pgettext_lazy("report dimension", "kind"),
+    "closure_reason": _("closure reason"),
+    "destination": _("destination"),
+    "referral_source": _("referral source"),
+    "category": _("category"),
+    "channel": _("channel"),
+    "result": _("result"),
+    "recipient": _("recipient"),
+    "urgency": _("urgency"),
+}
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+
+def _local_start(day: dt.date) -> dt.datetime:
+    """The aware moment a local day (in the deployment's time zone) begins."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min), timezone.get_default_timezone())
+
+
+def _day_key(path: str, *, is_moment: bool):
+    """year·10000 + month·100 + day of a date (or of a moment, in the local time zone) as one integer."""
+    tz = {"tzinfo": timezone.get_default_timezone()} if is_moment else {}
+    return ExtractYear(path, **tz) * 10000 + ExtractMonth(path, **tz) * 100 + ExtractDay(path, **tz)
+
+
+def _birth_key(person: str):
+    return (
+        ExtractYear(f"{person}birth_date") * 10000
+        + ExtractMonth(f"{person}birth_date") * 100
+        + ExtractDay(f"{person}birth_date")
+    )
+
+
+def _constant_key(day: dt.date):
+    return Value(day.year * 10000 + day.month * 100 + day.day, output_field=IntegerField())
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an indicator's records come from and how the filters reach them.
+
+    `date` is the field whose local date decides the period (`is_moment` when it is a DateTimeField), or None
+    when the indicator is a state at the end of the period (`active_cases`, which filters itself).
+    `person` is the path to the person (ending in "__"), `age_on` the field whose date the age is counted on
+    (None: the period's last day). `dimensions` maps each dimension to its field path."""
+
+    queryset: Callable[[], QuerySet]
+    organisation: str
+    date: str | None
+    is_moment: bool = False
+    person: str | None = None
+    age_on: str | None = None
+    programme: str | None = None
+    dimensions: dict[str, str] = field(default_factory=dict)
+
+    def accepts(self) -> frozenset[str]:
+        """The optional filters this source can apply."""
+        accepted = set()
+        if self.person is not None:
+            accepted |= PERSON_FILTERS
+        if self.programme is not None:
+            accepted.add("programme")
+        return frozenset(accepted)
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        """The records the filters select; with `agekey` (the person's age on the counting date as
+        years·10000 + months·100 + days, roughly) when asked for or filtered on."""
+        qs = self.queryset()
+        if self.date is not None:
+            if self.is_moment:
+                qs = qs.filter(
+                    **{
+                        f"{self.date}__gte": _local_start(filters.date_from),
+                        f"{self.date}__lt": _local_start(filters.date_to + dt.timedelta(days=1)),
+                    }
+                )
+            else:
+                qs = qs.filter(
+                    **{f"{self.date}__gte": filters.date_from, f"{self.date}__lte": filters.date_to}
+                )
+        if filters.organisation is not None:
+            qs = qs.filter(**{self.organisation: filters.organisation})
+        if filters.region is not None:
+            qs = qs.filter(**{f"{self.organisation}__region": filters.region})
+        if filters.programme is not None and self.programme is not None:
+            qs = qs.filter(**{self.programme: filters.programme})
+        if self.person is not None and filters.sex:
+            qs = qs.filter(**{f"{self.person}sex": filters.sex})
+        if self.person is not None and (with_age or filters.age_band):
+            counted_on = (
+                _day_key(self.age_on, is_moment=self.is_moment)
+                if self.age_on
+                else _constant_key(filters.date_to)
+            )
+            # The completed years of age on the counting date are (this key) // 10000: exact, leap days too.
+            qs = qs.annotate(agekey=counted_on - _birth_key(self.person))
+            if filters.age_band:
+                low, high = AGE_BANDS[filters.age_band]
+                qs = qs.filter(agekey__gte=low * 10000)
+                if high is not None:
+                    qs = qs.filter(agekey__lt=high * 10000)
+        return qs
+
+    def dimension(self, qs: QuerySet, by: str) -> tuple[QuerySet, str]:
+        """The queryset annotated so that `by` can be grouped on, and the name to group on."""
+        if by == "age_band":
+            whens = [When(**{f"{self.person}birth_date__isnull": True}, then=Value(UNKNOWN))]
+            whens += [
+                When(agekey__lt=high * 10000, then=Value(code))
+                for code, (_low, high) in AGE_BANDS.items()
+                if high is not None
+            ]
+            band = Case(*whens, default=Value("18plus"), output_field=CharField())
+            return qs.annotate(dim_value=band), "dim_value"
+        if by == "sex":
+            return qs.annotate(dim_value=F(f"{self.person}sex")), "dim_value"
+        return qs.annotate(dim_value=F(self.dimensions[by])), "dim_value"
+
+    def dimension_codes(self) -> tuple[str, ...]:
+        extra = ("sex", "age_band") if self.person is not None else ()
+        return tuple(self.dimensions) + extra
+
+
+def _code(value: Any) -> str:
+    """A dimension value as the stable string the rows carry ("unknown" when the records do not say)."""
+    return UNKNOWN if value in (None, "") else str(value)
+
+
+def count_rows(source: Source, measure: Callable[[], Any]) -> Callable[[Filters, str | None], list[dict]]:
+    """A compute function: `measure()` (an aggregate) over the source's records, whole or split by `by`."""
+
+    def compute(filters: Filters, by: str | None = None) -> list[dict]:
+        qs = source.records(filters, with_age=by == "age_band").order_by()
+        if by is None:
+            return [{"value": qs.aggregate(value=measure())["value"] or 0}]
+        qs, name = source.dimension(qs, by)
+        grouped = qs.values(name).annotate(value=measure()).order_by(name)
+        return [{by: _code(row[name]), "value": row["value"]} for row in grouped]
+
+    return compute
+
+
+def median_rows(source: Source, path: str) -> Callable[[Filters, str | None], list[dict]]:
+    """A compute function: the median of `path` over the source's records (and how many there are, `n`).
+
+    One query for the counts (per group), then one query per group for the middle value(s): the number of
+    queries grows with the groups of the dimension, never with the records."""
+
+    def median(qs: QuerySet) -> tuple[float | None, int]:
+        values = qs.exclude(**{f"{path}__isnull": True}).order_by(path).values_list(path, flat=True)
+        n = values.count()
+        middle = list(values[max(n - 1, 0) // 2 : n // 2 + 1])  # the same two queries when there is none
+        return (sum(middle) / len(middle) if middle else None), n
+
+    def compute(filters: Filters, by: str | None = None) -> list[dict]:
+        qs = source.records(filters, with_age=by == "age_band").order_by()
+        if by is None:
+            value, n = median(qs)
+            return [{"value": value, "n": n}]
+        qs, name = source.dimension(qs, by)
+        groups = [row[name] for row in qs.values(name).annotate(n=Count("pk")).order_by(name)]
+        rows = []
+        for group in groups:
+            value, n = median(
+                qs.filter(**{name: group}) if group is not None else qs.filter(**{f"{name}__isnull": True})
+            )
+            rows.append({by: _code(group), "value": value, "n": n})
+        return rows
+
+    return compute
+
+
+# -- the catalogue -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One figure: a stable code, a name and an exact definition, what it may be split by, and how it is
+    computed. `period_date` names the date that decides whether a record falls in the period."""
+
+    code: str
+    group: str
+    name: Promise
+    definition: Promise
+    period_date: Promise
+    source: Source
+    compute: Callable[[Filters, str | None], list[dict]]
+    is_median: bool = False
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return self.source.dimension_codes()
+
+    @property
+    def filters(self) -> frozenset[str]:
+        """The optional filters it accepts besides the period, organisation and region."""
+        return self.source.accepts()
+
+
+GROUPS: dict[str, Promise] = {
+    "served": _("Persons served"),
+    "cases": _("Cases"),
+    "sessions": _("Sessions and group activities"),
+    "support": _("Appeals, aid and outcomes"),
+    "referrals": _("Referrals"),
+}
+
+
+def _visits() -> QuerySet:
+    from tirek.services.models import Visit
+
+    return Visit.objects.delivered()
+
+
+def _cases() -> QuerySet:
+    from tirek.cases.models import Case as CaseModel
+
+    return CaseModel.objects.all()
+
+
+def _group_activities() -> QuerySet:
+    from tirek.services.choices import GroupActivityStatus
+    from tirek.services.models import GroupActivity
+
+    return GroupActivity.objects.filter(status=GroupActivityStatus.HELD)
+
+
+def _appeals() -> QuerySet:
+    from tirek.support.models import Appeal
+
+    return Appeal.objects.all()
+
+
+def _resolved_appeals() -> QuerySet:
+    from tirek.support.choices import AppealStatus
+    from tirek.support.models import Appeal
+
+    return Appeal.objects.filter(status=AppealStatus.RESOLVED)
+
+
+def _aid() -> QuerySet:
+    from tirek.support.models import AidDistribution
+
+    return AidDistribution.objects.all()
+
+
+def _outcomes() -> QuerySet:
+    from tirek.support.models import Outcome
+
+    return Outcome.objects.all()
+
+
+def _referrals_sent() -> QuerySet:
+    from tirek.referrals.models import Referral
+
+    return Referral.objects.filter(from_organisation__isnull=False)
+
+
+def _referrals_accepted() -> QuerySet:
+    from tirek.referrals.models import Referral
+
+    return Referral.objects.filter(days_to_accept__isnull=False, responded_at__isnull=False)
+
+
+VISIT_SOURCE = Source(
+    queryset=_visits,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    person="case__person__",
+    age_on="starts_at",
+    programme="case__programme",
+    dimensions={
+        "programme": "case__programme__id",
+        "service_type": "service__service_type__code",
+        "service": "service__code",
+        "profession": "profession__code",
+        "format": "format",
+        "mode": "mode",
+    },
+)
+SERVED_SOURCE = Source(
+    queryset=_visits,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    person="case__person__",
+    age_on="starts_at",
+    programme="case__programme",
+    dimensions={"programme": "case__programme__id", "service_type": "service__service_type__code"},
+)
+
+
+class _Children(Source):
+    """Sessions of persons under 18 on the day of the session."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        return super().records(filters, with_age=True).filter(agekey__lt=18 * 10000)
+
+
+CHILDREN_SOURCE = _Children(**{f: getattr(SERVED_SOURCE, f) for f in SERVED_SOURCE.__dataclass_fields__})
+
+
+def _cases_source(date: str | None, age_on: str | None, dimensions: dict[str, str]) -> Source:
+    return Source(
+        queryset=_cases,
+        organisation="organisation",
+        date=date,
+        person="person__",
+        age_on=age_on,
+        programme="programme",
+        dimensions={"programme": "programme__id", **dimensions},
+    )
+
+
+class _OpenAtEnd(Source):
+    """Cases open on the period's last day: opened on or before it, not closed by then."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        return (
+            super()
+            .records(filters, with_age=with_age)
+            .filter(opened_on__lte=filters.date_to)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gt=filters.date_to))
+        )
+
+
+ACTIVE_SOURCE = _OpenAtEnd(
+    queryset=_cases,
+    organisation="organisation",
+    date=None,
+    person="person__",
+    programme="programme",
+    dimensions={"programme": "programme__id"},
+)
+NEW_SOURCE = _cases_source("opened_on", "opened_on", {"referral_source": "referral_source"})
+CLOSED_SOURCE = _cases_source(
+    "closed_on", "closed_on", {"closure_reason": "closure_reason__code", "destination": "closure_destination"}
+)
+GROUP_SOURCE = Source(
+    queryset=_group_activities,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    dimensions={"kind": "kind", "service": "service__code", "mode": "mode"},
+)
+APPEAL_SOURCE = Source(
+    queryset=_appeals,
+    organisation="organisation",
+    date="received_at",
+    is_moment=True,
+    person="person__",
+    age_on="received_at",
+    programme="case__programme",
+    dimensions={"category": "category", "channel": "channel"},
+)
+RESOLVED_SOURCE = Source(
+    queryset=_resolved_appeals,
+    organisation="organisation",
+    date="closed_on",
+    person="person__",
+    age_on="closed_on",
+    programme="case__programme",
+    dimensions={"category": "category", "channel": "channel", "result": "result"},
+)
+AID_SOURCE = Source(
+    queryset=_aid, organisation="organisation", date="distributed_on", dimensions={"kind": "kind"}
+)
+OUTCOME_SOURCE = Source(
+    queryset=_outcomes,
+    organisation="organisation",
+    date="happened_on",
+    person="person__",
+    age_on="happened_on",
+    programme="case__programme",
+    dimensions={"kind": "kind"},
+)
+SENT_SOURCE = Source(
+    queryset=_referrals_sent,
+    organisation="from_organisation",
+    date="sent_at",
+    is_moment=True,
+    person="person__",
+    age_on="sent_at",
+    programme="programme",
+    dimensions={"urgency": "urgency"},
+)
+ACCEPTED_SOURCE = Source(
+    queryset=_referrals_accepted,
+    organisation="to_organisation",
+    date="responded_at",
+    is_moment=True,
+    person="person__",
+    age_on="responded_at",
+    programme="to_case__programme",
+    dimensions={"urgency": "urgency"},
+)
+
+
+def _aid_recipients(filters: Filters, by: str | None = None) -> list[dict]:
+    """Distinct families plus distinct persons given aid; by kind, or by recipient (family / person)."""
+    qs = AID_SOURCE.records(filters).order_by()
+    measure = Count("family", distinct=True) + Count("person", distinct=True)
+    if by is None:
+        return [{"value": qs.aggregate(value=measure)["value"] or 0}]
+    if by == "recipient":
+        counts = qs.aggregate(family=Count("family", distinct=True), person=Count("person", distinct=True))
+        return [{"recipient": key, "value": counts[key]} for key in ("family", "person") if counts[key]]
+    grouped = qs.values("kind").annotate(value=measure).order_by("kind")
+    return [{by: row["kind"], "value": row["value"]} for row in grouped]
+
+
+AID_RECIPIENTS_SOURCE = Source(
+    queryset=_aid,
+    organisation="organisation",
+    date="distributed_on",
+    dimensions={"kind": "kind", "recipient": "recipient"},
+)
+
+
+def persons_measure() -> Count:
+    return Count("case__person", distinct=True)
+
+
+def records_measure() -> Count:
+    return Count("pk")
+
+
+INDICATORS_LIST: list[Indicator] = [
+    Indicator(
+        code="persons_served",
+        group="served",
+        name=_("Persons served"),
+        definition=_(
+            "Distinct persons with at least one delivered session (status attended, individual or as a "
+            "participant of a group activity) in the period. Cancelled and no-show sessions do not count. A "
+            "person served by several organisations counts once in a total over them. The age band is the "
+            "age on the day of the session."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=SERVED_SOURCE,
+        compute=count_rows(SERVED_SOURCE, persons_measure),
+    ),
+    Indicator(
+        code="children_served",
+        group="served",
+        name=_("Children served"),
+        definition=_(
+            "Distinct persons under 18 years of age on the day of at least one delivered session (status "
+            "attended) in the period; the age is exact, counted from the date of birth on the session's day. "
+            "Persons without a date of birth are not counted. A child served by several organisations counts "
+            "once in a total over them."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=CHILDREN_SOURCE,
+        compute=count_rows(CHILDREN_SOURCE, persons_measure),
+    ),
+    Indicator(
+        code="new_cases",
+        group="cases",
+        name=_("New cases"),
+        definition=_(
+            "Cases opened in the period, whatever their status now. The age band is the age on the day "
+            "the case was opened."
+        ),
+        period_date=_("the day the case was opened"),
+        source=NEW_SOURCE,
+        compute=count_rows(NEW_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="closed_cases",
+        group="cases",
+        name=_("Closed cases"),
+        definition=_(
+            "Cases closed in the period, by closure reason and by where the child went. The age band is the "
+            "age on the day the case was closed."
+        ),
+        period_date=_("the day the case was closed"),
+        source=CLOSED_SOURCE,
+        compute=count_rows(CLOSED_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="active_cases",
+        group="cases",
+        name=_("Open cases at the end of the period"),
+        definition=_(
+            "Cases opened on or before the last day of the period and not closed by then (referred, intake "
+            "or active). The age band is the age on the last day of the period."
+        ),
+        period_date=_("the last day of the period"),
+        source=ACTIVE_SOURCE,
+        compute=count_rows(ACTIVE_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="visits_delivered",
+        group="sessions",
+        name=_("Sessions delivered"),
+        definition=_(
+            "Sessions with status attended in the period: each individual session, and each attended "
+            "participant of a group activity (one session per participant). Cancelled and no-show sessions "
+            "do not count."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=VISIT_SOURCE,
+        compute=count_rows(VISIT_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="group_activities",
+        group="sessions",
+        name=_("Group activities held"),
+        definition=_(
+            "Seminars, trainings, group consultations and group classes held in the period (attendance "
+            "recorded); planned and cancelled ones do not count."
+        ),
+        period_date=_("the day the activity took place (local time)"),
+        source=GROUP_SOURCE,
+        compute=count_rows(GROUP_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="appeals_registered",
+        group="support",
+        name=_("Appeals registered"),
+        definition=_(
+            "Appeals received in the period, anonymous ones included (they are left out when a filter on "
+            "sex, age or programme is chosen)."
+        ),
+        period_date=_("the moment the appeal was received (local time)"),
+        source=APPEAL_SOURCE,
+        compute=count_rows(APPEAL_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="appeals_resolved",
+        group="support",
+        name=_("Appeals resolved"),
+        definition=_(
+            "Appeals closed as resolved in the period (rejected and withdrawn appeals are not counted)."
+        ),
+        period_date=_("the day the appeal was closed"),
+        source=RESOLVED_SOURCE,
+        compute=count_rows(RESOLVED_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="aid_recipients",
+        group="support",
+        name=_("Aid recipients"),
+        definition=_(
+            "Distinct families plus distinct persons given material aid in the period (a family or a person "
+            "given aid several times counts once; split by kind, once per kind)."
+        ),
+        period_date=_("the day the aid was handed over"),
+        source=AID_RECIPIENTS_SOURCE,
+        compute=_aid_recipients,
+    ),
+    Indicator(
+        code="outcomes",
+        group="support",
+        name=_("Outcomes"),
+        definition=_("Outcomes recorded for persons, dated in the period, by kind of outcome."),
+        period_date=_("the day of the outcome"),
+        source=OUTCOME_SOURCE,
+        compute=count_rows(OUTCOME_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="referrals_sent",
+        group="referrals",
+        name=_("Referrals sent"),
+        definition=_(
+            "Referrals sent by an organisation in Tirek to another in the period, whatever became of them "
+            "(referrals recorded from outside Tirek are not counted). The organisation is the sender."
+        ),
+        period_date=_("the moment the referral was sent (local time)"),
+        source=SENT_SOURCE,
+        compute=count_rows(SENT_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="referrals_accepted",
+        group="referrals",
+        name=_("Referrals accepted"),
+        definition=_(
+            "Referrals accepted in the period (a case was opened for them), from organisations in Tirek and "
+            "from outside. The organisation is the receiver; the programme is that of the case opened."
+        ),
+        period_date=_("the moment the referral was accepted (local time)"),
+        source=ACCEPTED_SOURCE,
+        compute=count_rows(ACCEPTED_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="referral_days_to_accept",
+        group="referrals",
+        name=_("Days from referral to acceptance (median)"),
+        definition=_(
+            "The median number of days from the day a referral was sent to the day it was accepted, over "
+            "the referrals accepted in the period (as for referrals_accepted)."
+        ),
+        period_date=_("the moment the referral was accepted (local time)"),
+        source=ACCEPTED_SOURCE,
+        compute=median_rows(ACCEPTED_SOURCE, "days_to_accept"),
+        is_median=True,
+    ),
+]
+INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS_LIST}

@@ -1,0 +1,16 @@
+"""What this app adds to the main navigation."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# The roles that read reports: a manager (their organisation), an analyst and an administrator (any).
+REPORT_ROLES = frozenset({"manager", "analyst", "administrator"})
+
+
+def items(user, active) -> list[tuple[str, str]]:
+    """ "Reports" for managers and analysts (and administrators); decided without a query."""
+    if active is None or active.role not in REPORT_ROLES:
+        return []
+    return [(reverse("reports:index"), _("Reports"))]
