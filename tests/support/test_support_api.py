@@ -386,3 +386,20 @@ def test_the_lists_cost_the_same_number_of_queries_however_many_rows(
     for url in urls:
         with django_assert_max_num_queries(8):
             assert client.get(url).status_code == 200
+
+
+def test_the_api_stores_a_typed_phone_as_the_pages_do(cast, almaty_member):
+    client = cast.client(almaty_member("intake"))
+    response = client.post(
+        "/api/v1/appeals/helpline/",
+        {"category": "housing", "text": "Пәтер кезегі", "caller_phone": "8 (701) 765-43-21"},
+        content_type=JSON,
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["caller_phone"] == "+77017654321"
+    wrong = client.post(
+        "/api/v1/appeals/helpline/",
+        {"category": "housing", "text": "Пәтер кезегі", "caller_phone": "8 701 123"},
+        content_type=JSON,
+    )
+    assert wrong.status_code == 400 and "caller_phone" in wrong.json()["error"]["fields"]

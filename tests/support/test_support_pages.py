@@ -58,7 +58,6 @@ def test_the_helpline_form_registers_a_call_and_is_ready_for_the_next(cast, inta
 
 def test_the_helpline_form_keeps_what_was_typed_when_refused(cast, intake_a, person):
     client = cast.client(intake_a)
-    client.cookies["django_language"] = "en"
     response = client.post(
         reverse("support:appeal_helpline"),
         {

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from tirek.cases.models import Case
 from tirek.core.names import skeleton
+from tirek.core.phones import phone_number
 from tirek.core.scoping import get_visible_or_404
 from tirek.people.models import Consent, Family, FamilyMember, Person, PersonNameToken, person_visibility
 
@@ -25,13 +26,6 @@ def person_get(*, user, pk) -> Person:
     return get_visible_or_404(Person.objects.select_related("region", "registered_by"), user, pk=pk)
 
 
-def _phone_digits(query: str) -> str | None:
-    digits = re.sub(r"[\s()\-]", "", query)
-    if re.fullmatch(r"(\+7|8)\d{10}", digits):
-        return "+7" + digits[-10:]
-    return None
-
-
 def person_search(*, user, query: str) -> QuerySet[Person]:
     """One search box: IIN, phone, case number or a name in any script; empty below three characters."""
     query = " ".join(query.split())
@@ -40,7 +34,7 @@ def person_search(*, user, query: str) -> QuerySet[Person]:
         return persons.none()
     if query.isdigit():
         return persons.filter(iin=query) if len(query) == 12 else persons.filter(iin__startswith=query)
-    phone = _phone_digits(query)
+    phone = phone_number(query)
     if phone:
         return persons.filter(Q(phone=phone) | Q(phone_other=phone))
     if _CASE_NUMBER.match(query):

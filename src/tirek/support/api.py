@@ -113,7 +113,7 @@ class AppealCreateSerializer(serializers.Serializer):
         required=False, allow_null=True, help_text="Leave out for an anonymous caller."
     )
     caller = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    caller_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     family = serializers.UUIDField(required=False, allow_null=True)
     assignee = serializers.UUIDField(required=False, allow_null=True)
     case = serializers.UUIDField(required=False, allow_null=True)
@@ -127,7 +127,7 @@ class AppealHelplineSerializer(serializers.Serializer):
         default=False, help_text="Nothing that identifies the caller is kept."
     )
     caller_name = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
-    caller_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=12)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, default="", max_length=30)
     person = serializers.UUIDField(
         required=False, allow_null=True, help_text="A person the organisation serves."
     )
@@ -138,7 +138,7 @@ class AppealUpdateSerializer(serializers.Serializer):
     channel = serializers.ChoiceField(choices=AppealChannel.choices, required=False)
     text = serializers.CharField(required=False)
     caller = serializers.CharField(required=False, allow_blank=True, max_length=300)
-    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=12)
+    caller_phone = serializers.CharField(required=False, allow_blank=True, max_length=30)
     received_at = serializers.DateTimeField(required=False)
     person = serializers.UUIDField(required=False, allow_null=True)
     family = serializers.UUIDField(required=False, allow_null=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,14 +29,6 @@ PHONE_WIDGET = forms.TextInput(attrs={"type": "tel", "inputmode": "tel", "autoco
 def _plain(field: forms.Field) -> None:
     """Radio and checkbox lists are not text inputs: undo the form-control class the styled form gave them."""
     field.widget.attrs["class"] = "form-check-input"
-
-
-def phone_typed(value: str) -> str:
-    """A Kazakhstan phone as stored (+7 and ten digits) from the ways people type it (8 701 …, +7 (701) …)."""
-    digits = re.sub(r"[\s()\-]", "", value or "")
-    if re.fullmatch(r"(\+7|8)\d{10}", digits):
-        return "+7" + digits[-10:]
-    return value.strip() if value else ""
 
 
 class MemberChoiceField(forms.ModelChoiceField):
@@ -77,9 +67,6 @@ class AppealFilterForm(StyledForm):
 
 class PersonPickMixin:
     """A person chosen from the search results (a radio named "person" holding their id)."""
-
-    def clean_caller_phone(self):
-        return phone_typed(self.cleaned_data.get("caller_phone", ""))
 
 
 class AppealForm(PersonPickMixin, StyledForm):

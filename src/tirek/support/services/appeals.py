@@ -18,6 +18,7 @@ from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record, changes_between, snapshot
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case, CaseEvent
+from tirek.core.phones import phone_typed
 from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
 from tirek.notifications.choices import NotificationKind
@@ -158,7 +159,7 @@ def appeal_register(
         organisation_id=org_id(organisation),
         person=person,
         caller=(caller or "").strip(),
-        caller_phone=caller_phone or "",
+        caller_phone=phone_typed(caller_phone),
         family=family,
         category=category,
         channel=channel,
@@ -424,6 +425,8 @@ def appeal_update(*, actor, appeal: Appeal, **fields: Any) -> Appeal:
     for name in ("caller", "caller_phone", "text"):
         if name in fields and fields[name] is None:
             fields[name] = ""
+    if "caller_phone" in fields:
+        fields["caller_phone"] = phone_typed(fields["caller_phone"])
     before = snapshot(appeal)
     with transaction.atomic():
         update_audited(
