@@ -22,23 +22,29 @@ def can_see_health(user, person) -> bool:
     return cases.filter(Q(coordinator=user) | Q(team=user)).exists()
 
 
-def referral_only_parts(user, person) -> frozenset[str] | None:
-    """The parts of the person's record (contacts, family) the user's organisation may read when it sees the
-    person only through referrals addressed to it; None when it has a basis of its own (it registered them
-    or holds a case), so everything it may see is shown."""
+def referral_only_parts(user, persons) -> dict:
+    """{person id: the parts shared} for those of `persons` the user's organisation sees only through
+    referrals addressed to it (its access reason is "referral": it neither registered them nor serves them
+    in a case — a case makes the access the case's). Persons left out are seen on a ground of the
+    organisation's own, so everything it may see is shown. Two queries whatever the number of persons."""
     organisation_id = user.active_organisation_id_checked() if user.is_authenticated else None
-    if organisation_id is None or person.registered_by_id == organisation_id or user.is_administrator:
-        return None
-    from tirek.cases.models import Case
+    if organisation_id is None or user.is_administrator:
+        return {}
+    from tirek.people.choices import AccessReason
+    from tirek.people.models import PersonAccess
     from tirek.referrals.choices import LIVE_STATUSES
     from tirek.referrals.models import Referral
 
-    if Case.objects.filter(person=person, organisation_id=organisation_id).exists():
-        return None
-    shared = Referral.objects.filter(
-        person=person, to_organisation_id=organisation_id, status__in=LIVE_STATUSES
-    ).values_list("shared_parts", flat=True)
-    return frozenset(part for parts in shared for part in parts or [])
+    only = PersonAccess.objects.filter(
+        organisation_id=organisation_id, person_id__in=[p.pk for p in persons], reason=AccessReason.REFERRAL
+    ).values_list("person_id", flat=True)
+    parts: dict = {person_id: set() for person_id in only}
+    if parts:
+        for person_id, shared in Referral.objects.filter(
+            person_id__in=list(parts), to_organisation_id=organisation_id, status__in=LIVE_STATUSES
+        ).values_list("person_id", "shared_parts"):
+            parts[person_id] |= set(shared or [])
+    return {person_id: frozenset(shared) for person_id, shared in parts.items()}
 
 
 CONTACT_FIELDS = ("locality", "street", "phone", "phone_other")
@@ -46,25 +52,11 @@ CONTACT_FIELDS = ("locality", "street", "phone", "phone_other")
 
 def contacts_hidden_for(user, persons) -> set:
     """Of `persons`, the ids whose contacts the user's organisation may not read: seen only through
-    referrals that do not share them. Three queries whatever the number of persons."""
-    organisation_id = user.active_organisation_id_checked() if user.is_authenticated else None
-    persons = [p for p in persons if organisation_id is not None and p.registered_by_id != organisation_id]
-    if not persons or user.is_administrator:
-        return set()
-    from tirek.cases.models import Case
-    from tirek.referrals.choices import LIVE_STATUSES, SharedPart
-    from tirek.referrals.models import Referral
+    referrals that do not share them."""
+    from tirek.referrals.choices import SharedPart
 
-    ids = {p.pk for p in persons}
-    own = set(
-        Case.objects.filter(person_id__in=ids, organisation_id=organisation_id).values_list(
-            "person_id", flat=True
-        )
-    )
-    shared = set()
-    for person_id, parts in Referral.objects.filter(
-        person_id__in=ids - own, to_organisation_id=organisation_id, status__in=LIVE_STATUSES
-    ).values_list("person_id", "shared_parts"):
-        if SharedPart.CONTACTS in (parts or []):
-            shared.add(person_id)
-    return ids - own - shared
+    return {
+        person_id
+        for person_id, shared in referral_only_parts(user, persons).items()
+        if SharedPart.CONTACTS not in shared
+    }

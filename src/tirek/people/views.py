@@ -142,7 +142,7 @@ def person_detail(request, pk):
     audit_view(actor=request.user, obj=person, organisation=organisation_id, subject_person_id=person.pk)
     health = can_see_health(request.user, person)
     # Seen only through a referral: contacts and family only when the referral shares them.
-    parts = referral_only_parts(request.user, person)
+    parts = referral_only_parts(request.user, [person]).get(person.pk)
     families = list(person_families(person=person)) if parts is None or "family" in parts else []
     context = {
         "person": person,
