@@ -52,7 +52,7 @@ $(VENDOR)/.done: package.json package-lock.json
 	mkdir -p $(VENDOR)/fonts
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css node_modules/bootstrap/dist/css/bootstrap.min.css.map \
 	   node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
-	   node_modules/htmx.org/dist/htmx.min.js node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/
+	   node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.min.js node_modules/chart.js/dist/chart.umd.min.js.map node_modules/bootstrap-icons/font/bootstrap-icons.min.css $(VENDOR)/
 	cp node_modules/bootstrap-icons/font/fonts/* $(VENDOR)/fonts/
 	touch $@
 

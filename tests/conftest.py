@@ -39,6 +39,17 @@ class Cast:
         return client
 
 
+IMMEDIATE_TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}
+}
+
+
+@pytest.fixture(autouse=True)
+def immediate_tasks(settings):
+    """Background tasks run at once in tests; a test that needs the queue sets settings.TASKS itself."""
+    settings.TASKS = IMMEDIATE_TASKS
+
+
 def region(kato: str, kk: str, ru: str, en: str) -> Region:
     # get_or_create: transactional (browser) tests flush what the data migrations loaded.
     return Region.objects.get_or_create(kato=kato, defaults={"name_kk": kk, "name_ru": ru, "name_en": en})[0]

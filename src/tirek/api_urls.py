@@ -12,6 +12,7 @@ from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.courses import api as courses_api
+from tirek.exports import api as exports_api
 from tirek.directory.api import OrganisationViewSet, PartnershipViewSet, ProgrammeViewSet, RegionViewSet
 from tirek.notifications import api as notifications_api
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
@@ -60,6 +61,7 @@ APP_APIS = (
     residence_api,
     notifications_api,
     reports_api,
+    exports_api,
 )
 for module in APP_APIS:
     module.register(router)

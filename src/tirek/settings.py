@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "tirek.core",
     "tirek.audit",
     "tirek.accounts",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "tirek.residence",
     "tirek.notifications",
     "tirek.reports",
+    "tirek.exports",
 ]
 
 MIDDLEWARE = [
@@ -143,6 +146,18 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024
 TIREK_DOCUMENT_MAX_BYTES = env_int("TIREK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Counts from 1 to this minus one are shown to analysts as "<N" in reports (small-count suppression).
 TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+
+# Background tasks (large exports, the refresh of report aggregates): queued in the database and run by
+# `tirek worker`; "immediate" runs them at once in the request (tests, a single-process trial).
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[env_choice("TIREK_TASKS", "database", ("database", "immediate"))],
+        "QUEUES": ["default"],
+    }
+}
 
 # E-mail: the console in development; SMTP inside Kazakhstan in production (personal data law).
 EMAIL_BACKEND = {

@@ -19,6 +19,7 @@ urlpatterns = [
     path("residence/", include("tirek.residence.urls")),
     path("notifications/", include("tirek.notifications.urls")),
     path("reports/", include("tirek.reports.urls")),
+    path("exports/", include("tirek.exports.urls")),
     path("audit/", include("tirek.audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
