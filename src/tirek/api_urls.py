@@ -12,8 +12,8 @@ from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.courses import api as courses_api
-from tirek.exports import api as exports_api
 from tirek.directory.api import OrganisationViewSet, PartnershipViewSet, ProgrammeViewSet, RegionViewSet
+from tirek.exports import api as exports_api
 from tirek.notifications import api as notifications_api
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet

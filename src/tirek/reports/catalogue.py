@@ -270,7 +270,14 @@ class Indicator:
     period_date: Promise
     source: Source
     compute: Callable[[Filters, str | None], list[dict]]
-    is_median: bool = False
+    # "count" (rows carry a count), "median" or "rate" (rows also carry `n`, how many records the value is
+    # over: a median or a rate over fewer than the small-count threshold is hidden from analysts).
+    measure: str = "count"
+
+    @property
+    def over_records(self) -> bool:
+        """Whether the value is a statistic over `n` records (a median, a rate) rather than a count."""
+        return self.measure != "count"
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -680,7 +687,7 @@ INDICATORS_LIST: list[Indicator] = [
         period_date=_("the moment the referral was accepted (local time)"),
         source=ACCEPTED_SOURCE,
         compute=median_rows(ACCEPTED_SOURCE, "days_to_accept"),
-        is_median=True,
+        measure="median",
     ),
 ]
 INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in INDICATORS_LIST}

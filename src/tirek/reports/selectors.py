@@ -74,7 +74,7 @@ def indicator_compute(*, user, code: str, filters: Filters, by: str | None = Non
     rows = indicator.compute(filters, by)
     total = indicator.compute(filters, None)[0] if by is not None else None
     hidden = False
-    if indicator.is_median:
+    if indicator.over_records:
         if not reach.exact:
             rows, hidden = suppress_medians(_rounded(rows))
             if total is not None:
