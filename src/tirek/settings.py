@@ -146,6 +146,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024
 TIREK_DOCUMENT_MAX_BYTES = env_int("TIREK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # Counts from 1 to this minus one are shown to analysts as "<N" in reports (small-count suppression).
 TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=1)
+# Exports: a list longer than SYNC_ROWS is written in the background, reporting its progress every
+# PROGRESS_ROWS rows; finished files are kept KEEP_DAYS days.
+TIREK_EXPORT_SYNC_ROWS = env_int("TIREK_EXPORT_SYNC_ROWS", 2000, minimum=1)
+TIREK_EXPORT_PROGRESS_ROWS = env_int("TIREK_EXPORT_PROGRESS_ROWS", 2000, minimum=1)
+TIREK_EXPORT_KEEP_DAYS = env_int("TIREK_EXPORT_KEEP_DAYS", 7, minimum=1)
 
 # Background tasks (large exports, the refresh of report aggregates): queued in the database and run by
 # `tirek worker`; "immediate" runs them at once in the request (tests, a single-process trial).
@@ -234,6 +239,8 @@ SPECTACULAR_SETTINGS = {
         "ServiceModeEnum": "tirek.plans.choices.ServiceMode",
         "GoalRatingEnum": "tirek.plans.choices.GoalRating",
         "VisitStatusEnum": "tirek.services.choices.VisitStatus",
+        "ExportFormatEnum": "tirek.exports.choices.ExportFormat",
+        "FormatEnum": "tirek.services.choices.VisitFormat",
         "VisitOutcomeEnum": "tirek.services.choices.OUTCOME_CHOICES",
         "GroupActivityStatusEnum": "tirek.services.choices.GroupActivityStatus",
         "GroupActivityEditableStatusEnum": "tirek.services.choices.GROUP_EDITABLE_STATUS_CHOICES",

@@ -89,6 +89,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "courses.manage": frozenset({"specialist", "coordinator", "manager"}),
     "residence.manage": frozenset({"coordinator", "manager"}),
     "reports.view": frozenset({"manager", "analyst", "administrator"}),
+    "records.export": frozenset({"manager"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
 

@@ -1,4 +1,13 @@
 from __future__ import annotations
 
+from django.urls import path
+
+from tirek.exports import views
+
 app_name = "exports"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.job_list, name="job_list"),
+    path("indicator/<slug:code>/", views.indicator_export, name="indicator"),
+    path("records/<slug:what>/", views.records_export, name="records"),
+    path("<uuid:pk>/download/", views.job_download, name="job_download"),
+]

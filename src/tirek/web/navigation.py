@@ -40,8 +40,11 @@ def navigation_for(user) -> dict:
         directory.append((reverse("audit:event_list"), _("Audit trail")))
     if user.is_administrator:
         directory.append((reverse("admin:index"), _("Administration")))
+    # Things of the user's own (their exports) sit in the user menu, beside the profile.
+    own = import_module("tirek.exports.navigation").items(user, active)
     return {
         "nav_items": items,
+        "nav_user_items": own,
         "nav_directory": directory,
         "nav_memberships": memberships,
         "nav_active_membership": active,
