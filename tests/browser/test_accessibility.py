@@ -95,7 +95,18 @@ def test_everyday_pages_have_no_serious_accessibility_violations(
         page.wait_for_load_state("networkidle")
         found[path] = serious_accessibility_violations(page)
     sign_in(page, live_server, "asel", password)  # the manager reads the reports
-    for path in ("/reports/", "/reports/visits_delivered/?by=mode"):
+    for path in (
+        "/reports/",
+        "/reports/visits_delivered/?by=mode",
+        "/reports/dashboard/",
+        "/reports/new_cases/records/",
+    ):
+        response = page.goto(f"{live_server.url}{path}")
+        assert response is not None and response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        found[path] = serious_accessibility_violations(page)
+    sign_in(page, live_server, "erlan", password)  # the analyst reads the region's and the country's
+    for path in ("/reports/dashboard/country/", "/reports/dashboard/region/?region=750000000"):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path
         page.wait_for_load_state("networkidle")

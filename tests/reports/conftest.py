@@ -211,3 +211,301 @@ def _build(cast):
         actor=a, organisation=cast.almaty, person=p1, kind="returned_to_birth_family", happened_on=d(10, 1)
     )
     return SimpleNamespace(p1=p1, p2=p2, p3=p3, p4=p4, c1=c1, c2=c2, c3=c3, c4=c4, c5=c5, c6=c6)
+
+
+# -- the full centre-year ---------------------------------------------------------------------------------
+#
+# The story above, and on top of it (same year Y):
+#
+# Almaty centre (Kenes), with a psychologist (Dana) and a lawyer (Lazzat) besides the speech therapist:
+#   P5 girl born (Y-2)-09-15, case C7 opened 01.04 (diagnosis G80); psychological consultations by Dana
+#      on 10.04 (centre) and 17.04 (phone), a no-show on 24.04; first plan approved 10.05 (due 16.05), in
+#      force, reviewed on 20.11 (the review was due 10.11).
+#   P6 boy born (Y-3)-11-20, case C8 opened 03.06; a psychological consultation by video 05.06, a speech
+#      session at home 12.06, a cancelled one 19.06; the first-plan clock paused 20.06–05.07 (15 days: due
+#      18.07 → 02.08), plan approved 30.07; moves into the shelter on 31.12; an outcome "moved on to
+#      kindergarten" on 01.12.
+#   P4 a legal consultation by Lazzat by messenger on 01.07; lives in the youth house 01.03–31.08 (moves
+#      out on 31.08).
+#   P2 lived in a social apartment from (Y-1)-05-01 and moved out on 01.01 (the move-out day is the first
+#      day away: not a resident in Y).
+#   C1's first plan approved 20.03 (due 29.02: late), in force, never reviewed (review due 20.09).
+#   A group consultation on 12.09 by Dana: C7 and C8 attended, and 3 parents from outside.
+#   Families: the Kasymovs (P3 a child, P4 the mother), the Seitovs (P1). P1's diagnosis F84.0.
+#   Appeals: employment (P4, online) received 01.10, resolved on 05.01 of the next year; psychological
+#   help from an anonymous caller on helpline 150 received 20.12.
+#   Aid: a food package to the Kasymovs on 01.10.
+#   Programme A's yearly target: 100 (its capacity is 140; Shymkent's 600).
+# Shymkent unit (Kamkorlyk):
+#   P7 girl born (Y-2)-02-14 (diagnosis F84.1), C9 opened 01.02, a session 05.02; plan approved 10.03 (due
+#      17.03: in time), in force, never reviewed (due 10.09).
+#   P8 boy born (Y-1)-01-05, C10 opened 01.03, a session 05.03.
+#   P9 girl born (Y-2)-07-07, C11 opened 01.05, a home session 06.05.
+#   P10 boy born (Y-1)-04-30, C12 opened 01.07, a phone session 02.07.
+
+
+@pytest.fixture
+def centre_year_full(cast):
+    """The full centre-year (see above): the created objects and the period (`first`, `last`)."""
+    return build_centre_year(cast)
+
+
+def build_centre_year(cast) -> SimpleNamespace:
+    """Build the full centre-year through the services; reusable by other apps' tests (dashboards,
+    exports) that check the same figures."""
+    with mock.patch("django.utils.timezone.now", return_value=BUILT_AT):
+        base = _build(cast)
+        return _extend(cast, base)
+
+
+def _staff(organisation, username: str, role: str, profession_code: str | None = None):
+    from tirek.accounts.models import Membership, User
+    from tirek.catalog.models import Profession
+
+    user = User.objects.create_user(
+        username=username, first_name=username.title(), active_organisation=organisation
+    )
+    profession = Profession.objects.get(code=profession_code) if profession_code else None
+    Membership.objects.create(user=user, organisation=organisation, role=role, profession=profession)
+    return user
+
+
+def _approvable_plan(actor, case, approved_on: dt.date):
+    """A draft with one goal and one consented service, approved on `approved_on` and in force from then."""
+    from tirek.catalog.models import Profession
+    from tirek.plans.services import (
+        plan_activate,
+        plan_approve,
+        plan_create,
+        plan_goal_add,
+        planned_service_add,
+    )
+
+    plan = plan_create(
+        actor=actor,
+        case=case,
+        present_levels={"communication": "Жеке буындарды айтады."},
+        family_concerns="Бала әлі сөйлемейді.",
+    )
+    plan_goal_add(
+        actor=actor,
+        plan=plan,
+        domain="communication",
+        wording="10 сөзбен өтініш білдіреді",
+        criterion="5 жағдайдың 4-інде",
+        target_date=approved_on + dt.timedelta(days=180),
+    )
+    planned_service_add(
+        actor=actor,
+        plan=plan,
+        service=Service.objects.get(code="speech_therapy_session"),
+        profession=Profession.objects.get(code="speech_therapist"),
+        frequency=2,
+        frequency_period="week",
+        minutes=30,
+        mode="centre",
+        start_date=approved_on,
+        family_consent=True,
+        consent_date=approved_on,
+    )
+    plan_approve(actor=actor, plan=plan, approved_on=approved_on)
+    return plan_activate(actor=actor, plan=plan, active_from=approved_on)
+
+
+def _extend(cast, base: SimpleNamespace) -> SimpleNamespace:
+    from tirek.cases.services import deadline_pause, deadline_resume
+    from tirek.catalog.models import Diagnosis
+    from tirek.directory.services import programme_update
+    from tirek.people.services import family_member_add, person_diagnosis_add
+    from tirek.plans.services import plan_review
+    from tirek.residence.services import facility_create, residence_move_in, residence_move_out
+
+    a, b, ma, mb = cast.coordinator_a, cast.coordinator_b, cast.manager_a, cast.manager_b
+    dana = _staff(cast.almaty, "dana", "specialist", "psychologist")
+    lazzat = _staff(cast.almaty, "lazzat", "specialist", "lawyer")
+    service = {
+        code: Service.objects.get(code=code)
+        for code in (
+            "speech_therapy_session",
+            "psychological_consultation",
+            "legal_consultation",
+            "group_consultation",
+        )
+    }
+
+    def person(actor, organisation, surname, given, sex, born):
+        return person_register(
+            actor=actor,
+            organisation=organisation,
+            surname=surname,
+            given_name=given,
+            sex=sex,
+            birth_date=born,
+            iin_missing_reason="newborn",
+        )
+
+    def case(actor, organisation, programme, p, opened):
+        return case_open(
+            actor=actor,
+            organisation=organisation,
+            person=p,
+            programme=programme,
+            referral_source="polyclinic",
+            opened_on=opened,
+        )
+
+    def log(actor, c, when, code, specialist, status="attended", **extra):
+        return visit_log(
+            actor=actor,
+            case=c,
+            status=status,
+            starts_at=when,
+            minutes=30,
+            service=service[code],
+            specialist=specialist,
+            **extra,
+        )
+
+    # Almaty.
+    p5 = person(a, cast.almaty, "Омарова", "Айша", "female", d(9, 15, Y - 2))
+    p6 = person(a, cast.almaty, "Бекұлы", "Нұрсұлтан", "male", d(11, 20, Y - 3))
+    c7 = case(a, cast.almaty, cast.programme_a, p5, d(4, 1))
+    c8 = case(a, cast.almaty, cast.programme_a, p6, d(6, 3))
+    log(a, c7, at(4, 10), "psychological_consultation", dana)
+    log(a, c7, at(4, 17), "psychological_consultation", dana, mode="phone")
+    log(
+        a,
+        c7,
+        at(4, 24),
+        "psychological_consultation",
+        dana,
+        status="no_show",
+        cancellation_reason="no_notice",
+    )
+    log(a, c8, at(6, 5), "psychological_consultation", dana, mode="video")
+    log(a, c8, at(6, 12), "speech_therapy_session", cast.specialist_a, mode="home")
+    log(
+        a,
+        c8,
+        at(6, 19),
+        "speech_therapy_session",
+        cast.specialist_a,
+        status="cancelled",
+        cancellation_reason="child_ill",
+    )
+    log(a, base.c4, at(7, 1), "legal_consultation", lazzat, mode="messenger", participants=["mother"])
+    consultation = group_activity_create(
+        actor=a,
+        organisation=cast.almaty,
+        kind="group_consultation",
+        topic="Ата-аналарға кеңес",
+        service=service["group_consultation"],
+        starts_at=at(9, 12),
+        minutes=60,
+        facilitators=[dana],
+        cases=[c7, c8],
+        others_count=3,
+    )
+    group_activity_set_attendance(actor=a, activity=consultation, attended=[c7, c8])
+
+    c1_plan = _approvable_plan(ma, base.c1, d(3, 20))
+    c7_plan = _approvable_plan(ma, c7, d(5, 10))
+    plan_review(
+        actor=ma,
+        plan=c7_plan,
+        ratings=[{"goal": g, "rating": "progressing"} for g in c7_plan.goals.all()],
+        reviewed_on=d(11, 20),
+    )
+    deadline_pause(actor=ma, case=c8, reason="family_unavailable", starts_on=d(6, 20))
+    deadline_resume(actor=ma, case=c8, ends_on=d(7, 5))
+    c8_plan = _approvable_plan(ma, c8, d(7, 30))
+
+    kasymovs = family_create(actor=a, organisation=cast.almaty, name="Қасымовтар", first_member=base.p3)
+    family_member_add(actor=a, family=kasymovs, person=base.p4, role="mother", is_legal_representative=True)
+    seitovs = family_create(actor=a, organisation=cast.almaty, name="Сейтовтар", first_member=base.p1)
+    person_diagnosis_add(actor=ma, person=base.p1, diagnosis=Diagnosis.objects.get(code="F84.0"))
+    person_diagnosis_add(actor=ma, person=p5, diagnosis=Diagnosis.objects.get(code="G80"))
+
+    youth_house = facility_create(
+        actor=ma, organisation=cast.almaty, name="Жастар үйі", kind="youth_house", places=10
+    )
+    apartment = facility_create(
+        actor=ma, organisation=cast.almaty, name="Әлеуметтік пәтер", kind="social_apartment", places=2
+    )
+    shelter = facility_create(actor=ma, organisation=cast.almaty, name="Баспана", kind="shelter", places=5)
+    stay = residence_move_in(actor=ma, facility=youth_house, person=base.p4, moved_in_on=d(3, 1))
+    residence_move_out(actor=ma, residence=stay, moved_out_on=d(8, 31))
+    old_stay = residence_move_in(actor=ma, facility=apartment, person=base.p2, moved_in_on=d(5, 1, Y - 1))
+    residence_move_out(actor=ma, residence=old_stay, moved_out_on=d(1, 1))
+    residence_move_in(actor=ma, facility=shelter, person=p6, moved_in_on=d(12, 31))
+
+    employment = appeal_register(
+        actor=a,
+        organisation=cast.almaty,
+        person=base.p4,
+        category="employment",
+        channel="online",
+        text="Жұмыс іздеймін.",
+        received_at=at(10, 1),
+    )
+    appeal_resolve(
+        actor=a,
+        appeal=employment,
+        resolution="Вакансиялар берілді.",
+        result="satisfied",
+        closed_on=d(1, 5, Y + 1),
+    )
+    appeal_register(
+        actor=a,
+        organisation=cast.almaty,
+        caller="Аноним",
+        category="psychological_help",
+        channel="helpline_150",
+        text="Қолдау керек.",
+        received_at=at(12, 20),
+    )
+    aid_distribute(
+        actor=a, organisation=cast.almaty, kind="food_package", family=kasymovs, distributed_on=d(10, 1)
+    )
+    outcome_record(
+        actor=a, organisation=cast.almaty, person=p6, kind="moved_to_kindergarten", happened_on=d(12, 1)
+    )
+    programme_update(actor=cast.admin, programme=cast.programme_a, yearly_target=100)
+
+    # Shymkent.
+    p7 = person(b, cast.shymkent, "Жұмабаева", "Әсем", "female", d(2, 14, Y - 2))
+    p8 = person(b, cast.shymkent, "Сәрсенов", "Алихан", "male", d(1, 5, Y - 1))
+    p9 = person(b, cast.shymkent, "Төлеуова", "Мадина", "female", d(7, 7, Y - 2))
+    p10 = person(b, cast.shymkent, "Ахметов", "Дәулет", "male", d(4, 30, Y - 1))
+    c9 = case(b, cast.shymkent, cast.programme_b, p7, d(2, 1))
+    c10 = case(b, cast.shymkent, cast.programme_b, p8, d(3, 1))
+    c11 = case(b, cast.shymkent, cast.programme_b, p9, d(5, 1))
+    c12 = case(b, cast.shymkent, cast.programme_b, p10, d(7, 1))
+    log(b, c9, at(2, 5), "speech_therapy_session", cast.specialist_b)
+    log(b, c10, at(3, 5), "speech_therapy_session", cast.specialist_b)
+    log(b, c11, at(5, 6), "speech_therapy_session", cast.specialist_b, mode="home")
+    log(b, c12, at(7, 2), "speech_therapy_session", cast.specialist_b, mode="phone")
+    person_diagnosis_add(actor=mb, person=p7, diagnosis=Diagnosis.objects.get(code="F84.1"))
+    c9_plan = _approvable_plan(mb, c9, d(3, 10))
+
+    return SimpleNamespace(
+        **vars(base),
+        p5=p5,
+        p6=p6,
+        p7=p7,
+        p8=p8,
+        p9=p9,
+        p10=p10,
+        c7=c7,
+        c8=c8,
+        c9=c9,
+        c10=c10,
+        c11=c11,
+        c12=c12,
+        plans=[c1_plan, c7_plan, c8_plan, c9_plan],
+        families=[kasymovs, seitovs],
+        dana=dana,
+        lazzat=lazzat,
+        first=d(1, 1),
+        last=d(12, 31),
+    )

@@ -50,6 +50,7 @@ def test_one_indicator_answers_code_filters_computed_at_and_rows(centre_year, ca
         "programme": None,
         "sex": None,
         "age_band": None,
+        "diagnosis_group": None,
         "by": "mode",
     }
     assert re.match(r"\d{4}-\d\d-\d\dT", body["computed_at"])

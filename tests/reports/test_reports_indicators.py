@@ -66,9 +66,29 @@ def test_indicator_equals_the_count_by_hand(centre_year, cast, code, national, a
     assert value(code, region=cast.shymkent.region) == shymkent
 
 
+FIRST_BATCH = {
+    "persons_served",
+    "children_served",
+    "new_cases",
+    "closed_cases",
+    "active_cases",
+    "visits_delivered",
+    "group_activities",
+    "appeals_registered",
+    "appeals_resolved",
+    "aid_recipients",
+    "outcomes",
+    "referrals_sent",
+    "referrals_accepted",
+    "referral_days_to_accept",
+}
+
+
 def test_every_first_batch_indicator_is_checked(year):
+    # The others are checked over the full centre-year in test_reports_centre_year.py.
     assert year == Y
-    assert {row[0] for row in HAND_COUNTS} == set(INDICATORS)
+    assert {row[0] for row in HAND_COUNTS} == FIRST_BATCH
+    assert set(INDICATORS) >= FIRST_BATCH
 
 
 def test_splits_by_hand(centre_year, cast):
@@ -139,7 +159,11 @@ def test_filters_by_sex_and_programme(centre_year, cast):
 def test_nothing_outside_the_period(centre_year):
     next_year = Filters(date_from=dt.date(Y + 1, 1, 1), date_to=dt.date(Y + 1, 12, 31))
     for code in INDICATORS:
-        expected = None if INDICATORS[code].measure == "median" else 0
+        expected = None if INDICATORS[code].over_records else 0
         if code == "active_cases":
             expected = 5  # still open
+        if code == "coverage_rate":
+            expected = 0.0  # nobody served, the capacities are there
+        if code == "appeals_overdue":
+            expected = 1  # the legal-help appeal of 30.11 is still open, due since 10.12
         assert value(code, next_year) == expected, code

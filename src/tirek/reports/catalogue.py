@@ -2,16 +2,18 @@
 function that computes it from the records.
 
 Each function takes the filters (a period of local dates, inclusive at both ends; an organisation; a region,
-meaning the organisation's region; a programme; the person's sex and age band) and an optional dimension to
-split by, and answers rows `[{<dimension>: value, "value": n}]` (one row without a dimension when `by` is
-None). Everything is counted by the database (aggregates, GROUP BY), never by looping over rows in Python, so
-the number of queries does not grow with the data. Who may see which figures, and how small counts are hidden,
-is `tirek.reports.scope`'s business: the functions here count everything the filters select.
+meaning the organisation's region; a programme; the person's sex, age band and diagnosis group) and an
+optional dimension to split by (every indicator can be split by organisation and by region), and answers
+rows `[{<dimension>: value, "value": n}]` (one row without a dimension when `by` is None). Everything is
+counted by the database (aggregates, GROUP BY), never by looping over rows in Python, so the number of
+queries does not grow with the data. Who may see which figures, and how small counts are hidden, is
+`tirek.reports.scope`'s business: the functions here count everything the filters select.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,14 +22,27 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    DateField,
     F,
+    Func,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import (
+    Coalesce,
+    ExtractDay,
+    ExtractMonth,
+    ExtractYear,
+    Greatest,
+    Least,
+    Substr,
+)
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -64,11 +79,39 @@ class Filters:
     programme: Any = None  # a Programme
     sex: str = ""
     age_band: str = ""
+    diagnosis_group: str = ""  # an ICD-10 block ("F80-F89") or category ("F84")
 
 
 # The optional filters an indicator may or may not accept (a group activity has no sex, an aid to a family
 # no age).
-PERSON_FILTERS = frozenset({"sex", "age_band"})
+PERSON_FILTERS = frozenset({"sex", "age_band", "diagnosis_group"})
+
+DIAGNOSIS_GROUP = re.compile(r"^(?P<first>[A-Z]\d\d)(?:-(?P<last>[A-Z]\d\d))?$")
+
+
+def diagnosis_categories(group: str) -> list[str] | None:
+    """The three-character ICD-10 categories of a block ("F80-F89" → F80 … F89) or of one category ("F84");
+    None when `group` is neither (or the block ends before it starts)."""
+    match = DIAGNOSIS_GROUP.match(group.strip().upper())
+    if match is None:
+        return None
+    first, last = match["first"], match["last"] or match["first"]
+    start = (ord(first[0]) - ord("A")) * 100 + int(first[1:])
+    end = (ord(last[0]) - ord("A")) * 100 + int(last[1:])
+    if end < start:
+        return None
+    return [f"{chr(ord('A') + n // 100)}{n % 100:02d}" for n in range(start, end + 1)]
+
+
+def persons_with_diagnosis_in(group: str) -> QuerySet:
+    """The ids of persons with a recorded diagnosis whose ICD-10 category falls in `group`."""
+    from tirek.people.models import PersonDiagnosis
+
+    return (
+        PersonDiagnosis.objects.annotate(category=Substr("diagnosis__code", 1, 3))
+        .filter(category__in=diagnosis_categories(group) or [])
+        .values("person_id")
+    )
 
 
 # -- dimensions ----------------------------------------------------------------------------------------------
@@ -91,7 +134,13 @@ DIMENSION_NAMES: dict[str, Promise] = {
     "result": _("result"),
     "recipient": _("recipient"),
     "urgency": _("urgency"),
+    "basis": _("compared with"),
+    "facility_kind": _("kind of facility"),
+    "organisation": _("organisation"),
+    "region": _("region"),
 }
+# Every indicator can be split by these (the organisation's id, the organisation's region's KATO code).
+PLACE_DIMENSIONS = ("organisation", "region")
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
@@ -114,6 +163,53 @@ def _birth_key(person: str):
         + ExtractMonth(f"{person}birth_date") * 100
         + ExtractDay(f"{person}birth_date")
     )
+
+
+EPOCH = dt.date(1970, 1, 1)
+
+
+def day_number(day: dt.date) -> int:
+    """Days since 1 January 1970 (the Python side of DayNumber)."""
+    return (day - EPOCH).days
+
+
+class DayNumber(Func):
+    """Days since 1 January 1970 of a date, as an integer, on SQLite and PostgreSQL alike."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra):
+        return super().as_sql(compiler, connection, template="(%(expressions)s - DATE '1970-01-01')", **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)", **extra
+        )
+
+
+class AddMonths(Func):
+    """A date `months` later, the month's last day when the month is shorter (31 Aug + 6 → 28/29 Feb), as
+    `tirek.cases.deadlines.add_months` does."""
+
+    arity = 2
+    output_field = DateField()
+
+    def as_sql(self, compiler, connection, **extra):
+        day, day_params = compiler.compile(self.source_expressions[0])
+        months, months_params = compiler.compile(self.source_expressions[1])
+        sql = f"CAST(({day}) + make_interval(months => CAST(({months}) AS integer)) AS date)"
+        return sql, (*day_params, *months_params)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        day, dp = compiler.compile(self.source_expressions[0])
+        months, mp = compiler.compile(self.source_expressions[1])
+        # The same day of the month `months` later, or that month's last day when it has no such day.
+        same_day = (
+            f"date({day}, 'start of month', '+' || ({months}) || ' months', "
+            f"'+' || (CAST(strftime('%%d', {day}) AS INTEGER) - 1) || ' days')"
+        )
+        last_day = f"date({day}, 'start of month', '+' || (({months}) + 1) || ' months', '-1 day')"
+        return f"MIN({same_day}, {last_day})", (*dp, *mp, *dp, *dp, *mp)
 
 
 def _constant_key(day: dt.date):
@@ -171,6 +267,8 @@ class Source:
             qs = qs.filter(**{self.programme: filters.programme})
         if self.person is not None and filters.sex:
             qs = qs.filter(**{f"{self.person}sex": filters.sex})
+        if self.person is not None and filters.diagnosis_group:
+            qs = qs.filter(**{f"{self.person}id__in": persons_with_diagnosis_in(filters.diagnosis_group)})
         if self.person is not None and (with_age or filters.age_band):
             counted_on = (
                 _day_key(self.age_on, is_moment=self.is_moment)
@@ -199,11 +297,18 @@ class Source:
             return qs.annotate(dim_value=band), "dim_value"
         if by == "sex":
             return qs.annotate(dim_value=F(f"{self.person}sex")), "dim_value"
-        return qs.annotate(dim_value=F(self.dimensions[by])), "dim_value"
+        return qs.annotate(dim_value=F(self.dimension_path(by))), "dim_value"
+
+    def dimension_path(self, by: str) -> str:
+        if by == "organisation":
+            return self.organisation
+        if by == "region":
+            return f"{self.organisation}__region__kato"
+        return self.dimensions[by]
 
     def dimension_codes(self) -> tuple[str, ...]:
         extra = ("sex", "age_band") if self.person is not None else ()
-        return tuple(self.dimensions) + extra
+        return tuple(self.dimensions) + extra + PLACE_DIMENSIONS
 
 
 def _code(value: Any) -> str:
@@ -251,6 +356,29 @@ def median_rows(source: Source, path: str) -> Callable[[Filters, str | None], li
             )
             rows.append({by: _code(group), "value": value, "n": n})
         return rows
+
+    return compute
+
+
+def _rate(hits: int, n: int) -> float | None:
+    return round(100 * hits / n, 1) if n else None
+
+
+def rate_rows(source: Source, hit: Q) -> Callable[[Filters, str | None], list[dict]]:
+    """A compute function: the share (a percent, one decimal) of the source's records meeting `hit`, and
+    how many records it is over (`n`, the denominator); None when there are none."""
+
+    def compute(filters: Filters, by: str | None = None) -> list[dict]:
+        qs = source.records(filters, with_age=by == "age_band").order_by()
+        measure = {"n": Count("pk"), "hits": Count("pk", filter=hit)}
+        if by is None:
+            counts = qs.aggregate(**measure)
+            return [{"value": _rate(counts["hits"], counts["n"]), "n": counts["n"]}]
+        qs, name = source.dimension(qs, by)
+        grouped = qs.values(name).annotate(**measure).order_by(name)
+        return [
+            {by: _code(row[name]), "value": _rate(row["hits"], row["n"]), "n": row["n"]} for row in grouped
+        ]
 
     return compute
 
@@ -498,8 +626,9 @@ def _aid_recipients(filters: Filters, by: str | None = None) -> list[dict]:
     if by == "recipient":
         counts = qs.aggregate(family=Count("family", distinct=True), person=Count("person", distinct=True))
         return [{"recipient": key, "value": counts[key]} for key in ("family", "person") if counts[key]]
-    grouped = qs.values("kind").annotate(value=measure).order_by("kind")
-    return [{by: row["kind"], "value": row["value"]} for row in grouped]
+    qs, name = AID_RECIPIENTS_SOURCE.dimension(qs, by)
+    grouped = qs.values(name).annotate(value=measure).order_by(name)
+    return [{by: _code(row[name]), "value": row["value"]} for row in grouped]
 
 
 AID_RECIPIENTS_SOURCE = Source(
@@ -516,6 +645,339 @@ def persons_measure() -> Count:
 
 def records_measure() -> Count:
     return Count("pk")
+
+
+# -- the second batch: families, group participants, consultations, professions, deadlines, coverage,
+# residents ----------------------------------------------------------------------------------------------
+
+# A consultation is a service whose code says so: the catalogue names them "…_consultation" (psychological,
+# legal, neurologist's, helpline, group …) or "…_counselling" (employment counselling).
+CONSULTATION_SUFFIXES = ("_consultation", "_counselling")
+
+
+def _consultations() -> QuerySet:
+    consultation = Q()
+    for suffix in CONSULTATION_SUFFIXES:
+        consultation |= Q(service__code__endswith=suffix)
+    return _visits().filter(consultation)
+
+
+CONSULTATION_SOURCE = Source(
+    queryset=_consultations,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    person="case__person__",
+    age_on="starts_at",
+    programme="case__programme",
+    dimensions={
+        "service_type": "service__service_type__code",
+        "service": "service__code",
+        "profession": "profession__code",
+        "format": "format",
+        "mode": "mode",
+        "programme": "case__programme__id",
+    },
+)
+PROFESSION_SOURCE = Source(
+    queryset=_visits,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    person="case__person__",
+    age_on="starts_at",
+    programme="case__programme",
+    dimensions={"profession": "profession__code", "programme": "case__programme__id"},
+)
+
+
+def families_measure() -> Count:
+    return Count("case__person__family_links__family", distinct=True)
+
+
+def _attended_participants() -> QuerySet:
+    from tirek.services.choices import GroupActivityStatus
+    from tirek.services.models import GroupParticipant
+
+    return GroupParticipant.objects.filter(attended=True, activity__status=GroupActivityStatus.HELD)
+
+
+PARTICIPANT_SOURCE = Source(
+    queryset=_attended_participants,
+    organisation="activity__organisation",
+    date="activity__starts_at",
+    is_moment=True,
+    dimensions={"kind": "activity__kind", "service": "activity__service__code", "mode": "activity__mode"},
+)
+
+
+def _group_participants(filters: Filters, by: str | None = None) -> list[dict]:
+    """Participants with a case marked as attended plus the other participants counted on the activity,
+    over the held group activities; the same split for both, added up."""
+    with_case = count_rows(PARTICIPANT_SOURCE, records_measure)(filters, by)
+    others = count_rows(GROUP_SOURCE, lambda: Sum("others_count"))(filters, by)
+    if by is None:
+        return [{"value": with_case[0]["value"] + others[0]["value"]}]
+    totals: dict[str, int] = {}
+    for row in with_case + others:  # rows of the split (kinds, services …), never records
+        totals[row[by]] = totals.get(row[by], 0) + (row["value"] or 0)
+    return [{by: key, "value": totals[key]} for key in sorted(totals) if totals[key]]
+
+
+def _appeals_open() -> Q:
+    from tirek.support.choices import OPEN_STATUSES
+
+    return Q(status__in=OPEN_STATUSES)
+
+
+class _OverdueAppealsAtEnd(Source):
+    """Appeals received by the end of the period's last day and still open then (open now, or closed after
+    it), whose answer was due before that day."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        last = filters.date_to
+        return (
+            super()
+            .records(filters, with_age=with_age)
+            .filter(received_at__lt=_local_start(last + dt.timedelta(days=1)), due_on__lt=last)
+            .filter(_appeals_open() | Q(closed_on__gt=last))
+        )
+
+
+OVERDUE_APPEAL_SOURCE = _OverdueAppealsAtEnd(
+    queryset=_appeals,
+    organisation="organisation",
+    date=None,
+    person="person__",
+    programme="case__programme",
+    dimensions={"category": "category", "channel": "channel"},
+)
+
+
+class _FirstPlanDue(Source):
+    """Cases whose first-plan deadline falls in the period, as their first-plan clock
+    (`tirek.cases.deadlines.first_plan_clock`) stands on the period's last day: the referral's day plus the
+    programme's days plus the days of the documented first-plan pauses (counted up to the plan's approval,
+    or, not approved by then, up to the last day or the day the case closed). A case closed before its
+    deadline without a plan had nothing due. Annotated with `approved_day` and `due_day` (day numbers)."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        from tirek.cases.choices import DeadlineClock
+        from tirek.cases.models import DeadlinePause
+        from tirek.plans.models import Plan
+
+        last = filters.date_to
+        last_day = Value(day_number(last), output_field=IntegerField())
+        first_approval = (
+            Plan.objects.filter(case=OuterRef("pk"), approved_on__isnull=False, approved_on__lte=last)
+            .order_by("approved_on")
+            .values("approved_on")[:1]
+        )
+        qs = (
+            super()
+            .records(filters, with_age=with_age)
+            .filter(opened_on__lte=last)
+            .annotate(approved_day=DayNumber(Subquery(first_approval)), closed_day=DayNumber("closed_on"))
+            .annotate(
+                clock_stop=Coalesce(
+                    F("approved_day"),
+                    Least(Coalesce(F("closed_day"), last_day), last_day, output_field=IntegerField()),
+                    output_field=IntegerField(),
+                )
+            )
+        )
+        stop = OuterRef("clock_stop")
+        paused = (
+            DeadlinePause.objects.filter(case=OuterRef("pk"), clock=DeadlineClock.FIRST_PLAN)
+            .annotate(
+                days=Greatest(
+                    Value(0),
+                    Least(
+                        Coalesce(DayNumber("ends_on"), stop, output_field=IntegerField()),
+                        stop,
+                        output_field=IntegerField(),
+                    )
+                    - DayNumber("starts_on"),
+                    output_field=IntegerField(),
+                )
+            )
+            .order_by()
+            .values("case")
+            .annotate(total=Sum("days"))
+            .values("total")
+        )
+        return (
+            qs.annotate(paused_days=Coalesce(Subquery(paused, output_field=IntegerField()), Value(0)))
+            .annotate(
+                due_day=DayNumber("referral_received_on") + F("programme__first_plan_days") + F("paused_days")
+            )
+            .filter(due_day__gte=day_number(filters.date_from), due_day__lte=day_number(last))
+            .exclude(approved_day__isnull=True, closed_on__lte=last, closed_day__lte=F("due_day"))
+        )
+
+
+FIRST_PLAN_SOURCE = _FirstPlanDue(
+    queryset=_cases,
+    organisation="organisation",
+    date=None,
+    person="person__",
+    programme="programme",
+    dimensions={"programme": "programme__id"},
+)
+WITHIN_DEADLINE = Q(approved_day__isnull=False, approved_day__lte=F("due_day"))
+
+
+class _ReviewOverdueAtEnd(_OpenAtEnd):
+    """Cases open on the period's last day whose plan-review clock (`tirek.cases.deadlines.plan_review_clock`)
+    is overdue on that day: the latest plan approval or review up to then, plus the programme's review
+    interval (a review may bring the next one forward), is before that day."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        from tirek.plans.models import Plan, PlanReview
+
+        last = filters.date_to
+        approvals = Plan.objects.filter(case=OuterRef("pk"), approved_on__isnull=False, approved_on__lte=last)
+        reviews = PlanReview.objects.filter(plan__case=OuterRef("pk"), reviewed_on__lte=last).order_by(
+            "-reviewed_on", "-created_at"
+        )
+        months = F("programme__review_months")
+        reviewed_last = Q(last_review__isnull=False) & (
+            Q(last_approval__isnull=True) | Q(last_review__gte=F("last_approval"))
+        )
+        return (
+            super()
+            .records(filters, with_age=with_age)
+            .annotate(
+                last_approval=Subquery(approvals.order_by("-approved_on").values("approved_on")[:1]),
+                last_review=Subquery(reviews.values("reviewed_on")[:1]),
+                asked=Subquery(reviews.values("next_review_due_on")[:1]),
+            )
+            .filter(Q(last_approval__isnull=False) | Q(last_review__isnull=False))
+            .annotate(
+                review_due=Case(
+                    When(reviewed_last, then=Least(F("asked"), AddMonths(F("last_review"), months))),
+                    default=AddMonths(F("last_approval"), months),
+                    output_field=DateField(),
+                )
+            )
+            .filter(review_due__lt=last)
+        )
+
+
+REVIEW_OVERDUE_SOURCE = _ReviewOverdueAtEnd(
+    queryset=_cases,
+    organisation="organisation",
+    date=None,
+    person="person__",
+    programme="programme",
+    dimensions={"programme": "programme__id"},
+)
+
+
+def year_share(first: dt.date, last: dt.date) -> float:
+    """How many years the period from `first` to `last` (both included) makes: for each calendar year it
+    touches, its days in the period over that year's days (a calendar year is exactly 1, 2024-02 is
+    29/366)."""
+    share = 0.0
+    for year in range(first.year, last.year + 1):
+        start, end = max(first, dt.date(year, 1, 1)), min(last, dt.date(year, 12, 31))
+        share += ((end - start).days + 1) / ((dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days)
+    return share
+
+
+COVERAGE_SOURCE = Source(
+    queryset=_visits,
+    organisation="organisation",
+    date="starts_at",
+    is_moment=True,
+    programme="case__programme",
+    dimensions={"programme": "case__programme__id", "basis": ""},
+)
+COVERAGE_BASES = ("capacity", "target")
+
+
+def _coverage(filters: Filters, by: str | None = None) -> list[dict]:
+    """Persons served in each programme with a yearly capacity (target), added over the programmes, as a
+    percent of their capacities (targets) pro-rated to the period. Two queries: the programmes, and the
+    persons served per programme; the rest adds up one row per programme."""
+    from tirek.directory.models import Programme
+
+    programmes = Programme.objects.all()
+    if filters.organisation is not None:
+        programmes = programmes.filter(organisation=filters.organisation)
+    if filters.region is not None:
+        programmes = programmes.filter(organisation__region=filters.region)
+    if filters.programme is not None:
+        programmes = programmes.filter(pk=filters.programme.pk)
+    programmes = programmes.filter(Q(yearly_capacity__isnull=False) | Q(yearly_target__isnull=False))
+    plans = list(
+        programmes.values(
+            "pk", "organisation_id", "organisation__region__kato", "yearly_capacity", "yearly_target"
+        )
+    )
+    served = dict(
+        COVERAGE_SOURCE.records(filters)
+        .order_by()
+        .filter(case__programme__in=[p["pk"] for p in plans])
+        .values_list("case__programme")
+        .annotate(n=persons_measure())
+    )
+    share = year_share(filters.date_from, filters.date_to)
+    groups: dict[str, dict[str, float]] = {}
+    for programme in plans:  # one row per programme, never per record
+        for basis in COVERAGE_BASES:
+            yearly = programme[f"yearly_{basis}"]
+            if yearly is None or (by != "basis" and basis != "capacity"):
+                continue
+            key = {
+                None: "",
+                "basis": basis,
+                "programme": str(programme["pk"]),
+                "organisation": str(programme["organisation_id"]),
+                "region": programme["organisation__region__kato"],
+            }[by]
+            group = groups.setdefault(key, {"n": 0, "of": 0.0})
+            group["n"] += served.get(programme["pk"], 0)
+            group["of"] += yearly * share
+    rows = [
+        {by: key, "value": round(100 * g["n"] / g["of"], 1) if g["of"] else None, "n": g["n"]}
+        for key, g in sorted(groups.items())
+    ]
+    if by is None:
+        return [{"value": rows[0]["value"], "n": rows[0]["n"]} if rows else {"value": None, "n": 0}]
+    return rows
+
+
+def _residences() -> QuerySet:
+    from tirek.residence.models import Residence
+
+    return Residence.objects.all()
+
+
+class _ResidentInPeriod(Source):
+    """Stays that overlap the period: moved in by its last day, not moved out by its first (the move-out
+    day is the first day away)."""
+
+    def records(self, filters: Filters, *, with_age: bool = False) -> QuerySet:
+        return (
+            super()
+            .records(filters, with_age=with_age)
+            .filter(moved_in_on__lte=filters.date_to)
+            .filter(Q(moved_out_on__isnull=True) | Q(moved_out_on__gt=filters.date_from))
+        )
+
+
+RESIDENT_SOURCE = _ResidentInPeriod(
+    queryset=_residences,
+    organisation="facility__organisation",
+    date=None,
+    person="person__",
+    dimensions={"facility_kind": "facility__kind"},
+)
+
+
+def residents_measure() -> Count:
+    return Count("person", distinct=True)
 
 
 INDICATORS_LIST: list[Indicator] = [
@@ -546,6 +1008,63 @@ INDICATORS_LIST: list[Indicator] = [
         period_date=_("the day the session took place (local time)"),
         source=CHILDREN_SOURCE,
         compute=count_rows(CHILDREN_SOURCE, persons_measure),
+    ),
+    Indicator(
+        code="families_served",
+        group="served",
+        name=_("Families served"),
+        definition=_(
+            "Distinct families with at least one member who had a delivered session (status attended) in "
+            "the period; a person belongs to the families they are recorded as a member of. A family served "
+            "by several organisations, or through several members, counts once in a total. The sex, age "
+            "band and diagnosis group filters are those of the member served."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=SERVED_SOURCE,
+        compute=count_rows(SERVED_SOURCE, families_measure),
+    ),
+    Indicator(
+        code="persons_served_by_profession",
+        group="served",
+        name=_("Persons served, by the specialist's profession"),
+        definition=_(
+            "Distinct persons with at least one delivered session (status attended) in the period, by the "
+            "profession of the specialist who gave the session. A person seen by a speech therapist and a "
+            "psychologist counts in both rows but once in the total."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=PROFESSION_SOURCE,
+        compute=count_rows(PROFESSION_SOURCE, persons_measure),
+    ),
+    Indicator(
+        code="coverage_rate",
+        group="served",
+        name=_("Coverage of the programmes' capacity"),
+        definition=_(
+            "Persons served (at least one delivered session) in the period in each programme with a yearly "
+            "capacity, added over the programmes (a person served in two programmes takes a place in both), "
+            "as a percent of the programmes' yearly capacity pro-rated to the period (a calendar year is "
+            "the whole capacity, a month its days over the year's days). Split by 'compared with' to see it "
+            "against the yearly target too. The value is over the persons served."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=COVERAGE_SOURCE,
+        compute=_coverage,
+        measure="rate",
+    ),
+    Indicator(
+        code="youth_house_residents",
+        group="served",
+        name=_("Residents of youth houses and other facilities"),
+        definition=_(
+            "Distinct persons who lived in a facility of the organisation (a youth house, a social "
+            "apartment, a shelter) on at least one day of the period: moved in on or before its last day "
+            "and not moved out before its first (the move-out day is the first day away). Split by kind of "
+            "facility for youth houses alone. The age band is the age on the last day of the period."
+        ),
+        period_date=_("the days of the stay"),
+        source=RESIDENT_SOURCE,
+        compute=count_rows(RESIDENT_SOURCE, residents_measure),
     ),
     Indicator(
         code="new_cases",
@@ -584,6 +1103,36 @@ INDICATORS_LIST: list[Indicator] = [
         compute=count_rows(ACTIVE_SOURCE, records_measure),
     ),
     Indicator(
+        code="plans_within_deadline_rate",
+        group="cases",
+        name=_("First plans approved within the deadline"),
+        definition=_(
+            "Of the cases whose first-plan deadline falls in the period, the percent whose first plan was "
+            "approved on or before it. The deadline is the day the referral was received plus the "
+            "programme's days for the first plan plus the days of documented pauses, as the case's "
+            "first-plan clock stands on the period's last day; a plan not approved by then is late. A case "
+            "closed before its deadline without a plan is not counted. The value is over these cases."
+        ),
+        period_date=_("the first-plan deadline"),
+        source=FIRST_PLAN_SOURCE,
+        compute=rate_rows(FIRST_PLAN_SOURCE, WITHIN_DEADLINE),
+        measure="rate",
+    ),
+    Indicator(
+        code="reviews_overdue",
+        group="cases",
+        name=_("Plan reviews overdue at the end of the period"),
+        definition=_(
+            "Cases open on the last day of the period whose plan review was overdue on that day: the "
+            "latest plan approval or review up to that day plus the programme's review interval (or the "
+            "earlier next review a review set) is before that day. Cases without an approved plan are not "
+            "counted."
+        ),
+        period_date=_("the last day of the period"),
+        source=REVIEW_OVERDUE_SOURCE,
+        compute=count_rows(REVIEW_OVERDUE_SOURCE, records_measure),
+    ),
+    Indicator(
         code="visits_delivered",
         group="sessions",
         name=_("Sessions delivered"),
@@ -609,6 +1158,33 @@ INDICATORS_LIST: list[Indicator] = [
         compute=count_rows(GROUP_SOURCE, records_measure),
     ),
     Indicator(
+        code="group_participants",
+        group="sessions",
+        name=_("Participants of group activities"),
+        definition=_(
+            "Participations in the group activities held in the period: each participant with a case "
+            "marked as attended, plus the other participants (without a case) counted on the activity. A "
+            "person at two activities counts twice."
+        ),
+        period_date=_("the day the activity took place (local time)"),
+        source=PARTICIPANT_SOURCE,
+        compute=_group_participants,
+    ),
+    Indicator(
+        code="consultations",
+        group="sessions",
+        name=_("Consultations delivered"),
+        definition=_(
+            "Sessions with status attended in the period whose service is a consultation (a service of the "
+            "catalogue whose code ends in _consultation or _counselling: psychological, legal, a doctor's, "
+            "helpline, group, employment consultations), individual or group (one per attended "
+            "participant). Cancelled and no-show sessions do not count."
+        ),
+        period_date=_("the day the session took place (local time)"),
+        source=CONSULTATION_SOURCE,
+        compute=count_rows(CONSULTATION_SOURCE, records_measure),
+    ),
+    Indicator(
         code="appeals_registered",
         group="support",
         name=_("Appeals registered"),
@@ -630,6 +1206,19 @@ INDICATORS_LIST: list[Indicator] = [
         period_date=_("the day the appeal was closed"),
         source=RESOLVED_SOURCE,
         compute=count_rows(RESOLVED_SOURCE, records_measure),
+    ),
+    Indicator(
+        code="appeals_overdue",
+        group="support",
+        name=_("Appeals overdue at the end of the period"),
+        definition=_(
+            "Appeals received by the last day of the period and still open at its end (registered, in "
+            "progress or forwarded then, whatever became of them later) whose answer was due before that "
+            "day, the rule of the overdue-appeal reminder."
+        ),
+        period_date=_("the last day of the period"),
+        source=OVERDUE_APPEAL_SOURCE,
+        compute=count_rows(OVERDUE_APPEAL_SOURCE, records_measure),
     ),
     Indicator(
         code="aid_recipients",

@@ -8,6 +8,11 @@ from django.utils import translation
 from tirek.reports.catalogue import DIMENSION_NAMES, GROUPS, INDICATORS_LIST
 
 LANGUAGES = (("kk", "Қазақша"), ("ru", "Русский"))
+MEASURES = {
+    "count": "a count",
+    "median": "a median (with `n`, the records it is over)",
+    "rate": "a percent with one decimal (with `n`, the records it is over: its denominator)",
+}
 
 
 def indicators_markdown() -> str:
@@ -21,8 +26,11 @@ def indicators_markdown() -> str:
             "Every indicator is computed by one function from the records; the web page, the API "
             "(`GET /api/v1/reports/indicators/{code}/`) and the exports use it, so their figures agree. "
             "Periods are local dates (both ends included); the region is the organisation's region; ages "
-            "are completed years on the date that counts. Analysts see counts from 1 to 4 as `<5`, with "
-            "secondary suppression (see `src/tirek/reports/scope.py`).",
+            "are completed years on the date that counts; the diagnosis group is an ICD-10 block (`F80-F89`) "
+            "or category (`F84`) of a diagnosis recorded for the person. Every indicator can be split by "
+            "`organisation` (its id) and `region` (its KATO code). Analysts see counts from 1 to 4 as `<5`, "
+            "with secondary suppression, and medians and rates over fewer than 5 records as `<5` (see "
+            "`src/tirek/reports/scope.py`).",
             "",
         ]
         for group, group_name in GROUPS.items():
@@ -37,6 +45,7 @@ def indicators_markdown() -> str:
                     "",
                     str(indicator.definition),
                     "",
+                    f"- Measure: {MEASURES[indicator.measure]}",
                     f"- Period decided by: {indicator.period_date}",
                     f"- Split by: {dimensions or '—'}",
                     f"- Filters besides period, organisation and region: {filters}",

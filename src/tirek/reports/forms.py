@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from tirek.core.forms import StyledForm
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.people.choices import Sex
-from tirek.reports.catalogue import AGE_BAND_CHOICES, DIMENSION_NAMES, Filters, Indicator
+from tirek.reports.catalogue import (
+    AGE_BAND_CHOICES,
+    DIMENSION_NAMES,
+    Filters,
+    Indicator,
+    diagnosis_categories,
+)
 
 
 def _day_field(label) -> forms.DateField:
@@ -27,6 +33,9 @@ def _day_field(label) -> forms.DateField:
 def year_start() -> dt.date:
     return timezone.localdate().replace(month=1, day=1)
 
+
+# The filters an indicator may refuse (those its records cannot be narrowed by).
+OPTIONAL = ("programme", "sex", "age_band", "diagnosis_group")
 
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
@@ -55,7 +64,8 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
 
 class IndicatorFilterForm(StyledForm):
     """The period (a year, quarter or month as `period`, or from/to, both days included; this year so far
-    unless given), the organisation (for analysts), region, programme, sex, age band and the split."""
+    unless given), the organisation (for analysts), region, programme, sex, age band, diagnosis group and the
+    split."""
 
     period = forms.CharField(
         label=_("Period"),
@@ -76,6 +86,12 @@ class IndicatorFilterForm(StyledForm):
     )
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", "—"), *Sex.choices], required=False)
     age_band = forms.ChoiceField(label=_("Age band"), choices=[("", "—"), *AGE_BAND_CHOICES], required=False)
+    diagnosis_group = forms.CharField(
+        label=_("Diagnosis group"),
+        required=False,
+        max_length=7,
+        help_text=_("An ICD-10 block (F80-F89) or category (F84): persons with a recorded diagnosis in it."),
+    )
 
     def __init__(self, data=None, *, user, indicator: Indicator, exact: bool, **kwargs):
         super().__init__(data, **kwargs)
@@ -92,7 +108,7 @@ class IndicatorFilterForm(StyledForm):
             )
             self.order_fields(["period", "from", "to", "organisation"])
         self.fields["programme"].queryset = Programme.objects.visible_to(user).select_related("organisation")
-        for name in ("programme", "sex", "age_band"):
+        for name in OPTIONAL:
             if name not in indicator.filters:
                 del self.fields[name]
         self.fields["by"] = forms.ChoiceField(
@@ -105,9 +121,13 @@ class IndicatorFilterForm(StyledForm):
                 self.fields[name].widget.attrs.setdefault("class", "form-select")
         self.fields["from"].widget.attrs["class"] = self.fields["to"].widget.attrs["class"] = "form-control"
         # A filter this indicator cannot apply is an error, not silently ignored.
-        self.refused = [
-            n for n in ("programme", "sex", "age_band") if data and data.get(n) and n not in self.fields
-        ]
+        self.refused = [n for n in OPTIONAL if data and data.get(n) and n not in self.fields]
+
+    def clean_diagnosis_group(self) -> str:
+        group = self.cleaned_data.get("diagnosis_group", "").strip().upper()
+        if group and diagnosis_categories(group) is None:
+            raise forms.ValidationError(_("Give an ICD-10 block (F80-F89) or category (F84)."))
+        return group
 
     def clean(self):
         cleaned = super().clean()
@@ -138,6 +158,7 @@ class IndicatorFilterForm(StyledForm):
             programme=data.get("programme"),
             sex=data.get("sex") or "",
             age_band=data.get("age_band") or "",
+            diagnosis_group=data.get("diagnosis_group") or "",
         )
 
     def by(self) -> str | None:

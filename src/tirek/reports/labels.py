@@ -14,10 +14,16 @@ def _choices(dimension: str, code: str) -> dict:
     from tirek.cases.choices import ClosureDestination, ReferralSource
     from tirek.people.choices import Sex
     from tirek.referrals.choices import Urgency
+    from tirek.residence.choices import FacilityKind
     from tirek.services.choices import GroupActivityKind, VisitFormat, VisitMode
     from tirek.support.choices import AidKind, AppealCategory, AppealChannel, AppealResult, OutcomeKind
 
-    kinds = {"group_activities": GroupActivityKind, "aid_recipients": AidKind, "outcomes": OutcomeKind}
+    kinds = {
+        "group_activities": GroupActivityKind,
+        "group_participants": GroupActivityKind,
+        "aid_recipients": AidKind,
+        "outcomes": OutcomeKind,
+    }
     table = {
         "sex": Sex.choices,
         "age_band": AGE_BAND_CHOICES,
@@ -29,6 +35,8 @@ def _choices(dimension: str, code: str) -> dict:
         "channel": AppealChannel.choices,
         "result": AppealResult.choices,
         "urgency": Urgency.choices,
+        "facility_kind": FacilityKind.choices,
+        "basis": [("capacity", _("Programme capacity")), ("target", _("Programme target"))],
         "recipient": [("family", pgettext("aid recipient", "Families")), ("person", _("Persons"))],
     }
     if dimension == "kind" and code in kinds:
@@ -38,10 +46,14 @@ def _choices(dimension: str, code: str) -> dict:
 
 def _reference(dimension: str, values: list) -> dict:
     from tirek.catalog.models import ClosureReason, Profession, Service, ServiceType
-    from tirek.directory.models import Programme
+    from tirek.directory.models import Organisation, Programme, Region
 
     if dimension == "programme":
         return {str(p.pk): str(p) for p in Programme.objects.filter(pk__in=values)}
+    if dimension == "organisation":
+        return {str(o.pk): o.name for o in Organisation.objects.filter(pk__in=values)}
+    if dimension == "region":
+        return {r.kato: str(r) for r in Region.objects.filter(kato__in=values)}
     model = {
         "service_type": ServiceType,
         "service": Service,

@@ -10,7 +10,11 @@ REPORT_ROLES = frozenset({"manager", "analyst", "administrator"})
 
 
 def items(user, active) -> list[tuple[str, str]]:
-    """ "Reports" for managers and analysts (and administrators); decided without a query."""
+    """ "Reports" for managers and analysts (and administrators), and "Dashboard" first for a manager (their
+    organisation's); decided without a query. Analysts reach the dashboards from the reports page."""
     if active is None or active.role not in REPORT_ROLES:
         return []
-    return [(reverse("reports:index"), _("Reports"))]
+    reports = (reverse("reports:index"), _("Reports"))
+    if active.role == "manager":
+        return [(reverse("reports:dashboard"), _("Dashboard")), reports]
+    return [reports]

@@ -14,8 +14,10 @@ Suppression (analysts and administrators), with threshold T = settings.TIREK_SMA
    suppressed too, so that the whole (the unsplit figure, or a total) minus the other rows cannot reveal the
    suppressed count: it only reveals the sum of two hidden counts.
 3. The total of a split is not shown when any of its rows is suppressed (it is given as null).
-4. A median (e.g. days to accept a referral) over fewer than T records is shown as "<T" (it would reveal the
-   records' own values); medians are not additive, so rule 2 does not apply to them.
+4. A median (e.g. days to accept a referral) or a rate (e.g. the share of first plans approved in time, the
+   coverage of a programme) over fewer than T records — `n`, the records the value is over: the median's
+   records, the rate's denominator — is shown as "<T" (it would reveal the records' own values or come
+   close to); medians and rates are not additive, so rule 2 does not apply to them.
 
 Report output never holds a person's name, IIN or a record's id: the rows hold dimension codes and counts.
 """
@@ -83,8 +85,12 @@ def suppress_counts(rows: list[dict]) -> tuple[list[dict], bool]:
     return [{**row, "value": label} if i in hidden else row for i, row in enumerate(rows)], bool(hidden)
 
 
-def suppress_medians(rows: list[dict]) -> tuple[list[dict], bool]:
-    """Medians over fewer than T records replaced by "<T" (rule 4)."""
+def suppress_statistics(rows: list[dict]) -> tuple[list[dict], bool]:
+    """Medians and rates over fewer than T records (`n`) replaced by "<T" (rule 4)."""
     label = hidden_label()
     out = [{**row, "value": label} if _small(row["n"]) else row for row in rows]
     return out, any(_small(row["n"]) for row in rows)
+
+
+# The first name of `suppress_statistics`, from when medians were the only statistics.
+suppress_medians = suppress_statistics

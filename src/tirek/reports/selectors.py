@@ -4,6 +4,7 @@ The web page, the API and (later) the exports all call `indicator_compute`, so t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.reports.aggregates import snapshot_rows
 from tirek.reports.catalogue import GROUPS, INDICATORS, INDICATORS_LIST, Filters, Indicator
 from tirek.reports.scope import Reach, reach_of, suppress_counts, suppress_medians
 
@@ -51,6 +53,7 @@ def _filters_echo(filters: Filters, by: str | None) -> dict:
         "programme": str(filters.programme.pk) if filters.programme is not None else None,
         "sex": filters.sex or None,
         "age_band": filters.age_band or None,
+        "diagnosis_group": filters.diagnosis_group or None,
         "by": by,
     }
 
@@ -71,8 +74,14 @@ def indicator_compute(*, user, code: str, filters: Filters, by: str | None = Non
     filters = reach.apply(filters)
     if by is not None and by not in indicator.dimensions:
         raise ValidationError({"by": [_("This indicator cannot be split by this.")]})
-    rows = indicator.compute(filters, by)
-    total = indicator.compute(filters, None)[0] if by is not None else None
+    # A standard figure of the dashboards is read from its snapshot while that is fresh.
+    stored = snapshot_rows(indicator.code, filters, by)
+    if stored is not None:
+        rows, total, computed_at = stored
+    else:
+        rows = indicator.compute(filters, by)
+        total = indicator.compute(filters, None)[0] if by is not None else None
+        computed_at = timezone.now()
     hidden = False
     if indicator.over_records:
         if not reach.exact:
@@ -102,7 +111,117 @@ def indicator_compute(*, user, code: str, filters: Filters, by: str | None = Non
     return {
         "code": indicator.code,
         "filters": echo,
-        "computed_at": timezone.now(),
+        "computed_at": computed_at,
         "rows": rows,
         "total": None if hidden else total,
     }
+
+
+# -- the records behind a figure (managers) ------------------------------------------------------------------
+
+# Each kind of record counted by an indicator: the page that shows it, and what to fetch with it.
+_RECORD_PAGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "services.visit": ("services:visit_detail", ("case", "service")),
+    "cases.case": ("cases:case_detail", ()),
+    "services.groupactivity": ("services:group_detail", ()),
+    "support.appeal": ("support:appeal_detail", ()),
+    "support.aiddistribution": ("support:aid_detail", ("person", "family")),
+    "support.outcome": ("support:outcome_detail", ()),
+    "referrals.referral": ("referrals:referral_detail", ()),
+}
+
+
+# A session is named by its case and service (its own name carries the time in UTC).
+_RECORD_LABELS = {"services.visit": lambda visit: f"{visit.case} · {visit.service}"}
+
+
+def _record_row(obj, *, person_path: str | None, date_path: str | None) -> dict:
+    from django.urls import NoReverseMatch, reverse
+
+    page, _related = _RECORD_PAGES.get(obj._meta.label_lower, (None, ()))
+    try:
+        url = reverse(page, args=[obj.pk]) if page else None
+    except NoReverseMatch:
+        url = None
+    person = obj
+    for part in (person_path or "").split("__"):
+        if part:
+            person = getattr(person, part, None)
+    if person_path is None:
+        person = getattr(obj, "person", None)
+    when = obj
+    for part in (date_path or "").split("__"):
+        when = getattr(when, part, None) if part else when
+    if isinstance(when, dt.datetime):
+        when = timezone.localtime(when)
+    label = _RECORD_LABELS.get(obj._meta.label_lower, str)(obj)
+    return {
+        "id": str(obj.pk),
+        "record": label,
+        "is_moment": isinstance(when, dt.datetime),
+        "url": url,
+        "date": when if date_path else None,
+        "person": person,
+        "person_url": reverse("people:person_detail", args=[person.pk]) if person is not None else None,
+    }
+
+
+def indicator_records(
+    *, user, code: str, filters: Filters, by: str | None = None, value: str | None = None, page=1
+) -> dict:
+    """The records behind indicator `code` over `filters` (and one value of a split), for a manager: only
+    their organisation's and only those they may see, a page at a time, the newest first; audited as a view.
+
+    Analysts and administrators get a 403: they read figures, never records."""
+    from django.core.exceptions import FieldError
+    from django.db.models import Q
+
+    from tirek.core.errors import NotAllowed
+    from tirek.core.paging import quick_page
+    from tirek.reports.catalogue import UNKNOWN
+
+    indicator = indicator_get(user=user, code=code)
+    reach = reach_of(user)
+    if not reach.exact:
+        raise NotAllowed("reports.view")
+    filters = reach.apply(filters)
+    source = indicator.source
+    records = source.records(filters, with_age=by == "age_band")
+    if by is not None:
+        if by not in indicator.dimensions:
+            raise ValidationError({"by": [_("This indicator cannot be split by this.")]})
+        try:
+            records, name = source.dimension(records, by)
+            if value is None:  # the whole figure
+                pass
+            elif value in ("", UNKNOWN):
+                records = records.filter(Q(**{f"{name}__isnull": True}) | Q(**{name: ""}))
+            else:
+                records = records.filter(**{name: value})
+        except (FieldError, ValueError):
+            raise ValidationError({"by": [_("The records cannot be listed by this.")]}) from None
+    model = records.model
+    if hasattr(records, "visible_to"):
+        records = records.visible_to(user)
+    else:
+        records = records.filter(pk__in=model.objects.visible_to(user).values("pk"))
+    person_path = source.person[:-2] if source.person else None
+    _page, related = _RECORD_PAGES.get(model._meta.label_lower, (None, ()))
+    related = tuple(dict.fromkeys([*related, *([person_path] if person_path else [])]))
+    date_path = source.date or ("opened_on" if hasattr(model, "opened_on") else None)
+    ordering = [f"-{date_path}", "-pk"] if date_path else ["-pk"]
+    records = records.select_related(*related).order_by(*ordering)
+    listed = quick_page(records, page)
+    listed.object_list = [
+        _record_row(obj, person_path=person_path, date_path=date_path) for obj in listed.object_list
+    ]
+    echo = {**_filters_echo(filters, by), "value": value}
+    audit_record(
+        actor=user,
+        action=AuditAction.VIEW,
+        organisation=user.active_organisation_id_checked(),
+        object_type="reports.records",
+        object_repr=code,
+        note=json.dumps(echo, sort_keys=True),
+    )
+    return {"indicator": indicator, "filters": echo, "page": listed}
