@@ -67,8 +67,11 @@ migrate: venv
 collectstatic: venv static
 	$(TEST_ENV) $(TIREK) collectstatic --no-input -v 0
 
+# The worker runs the background tasks (long exports) beside the server and stops when the server does.
 demo: setup
 	TIREK_DEBUG=1 $(TIREK) demo
+	TIREK_DEBUG=1 $(TIREK) worker --no-reload & worker=$$!
+	trap 'kill $$worker 2>/dev/null || true' EXIT
 	TIREK_DEBUG=1 $(TIREK) runserver 127.0.0.1:8000
 
 # The whole suite: lint, catalogues, migrations, SQLite, PostgreSQL and the browser; it ends with pytest's
@@ -109,15 +112,19 @@ messages-update: venv
 	  ../../$(TIREK) makemessages -d djangojs -l $$lang --no-obsolete --ignore=static/vendor -v 0 || true; \
 	done
 
-# Search timings on 250,000 generated persons: SQLite (var/bench.sqlite3), then PostgreSQL (database tirek_bench)
-# when scripts/postgres-up can start it. Each run writes its table into docs/performance.md.
+# Search timings on 250,000 generated persons on SQLite (var/bench.sqlite3, scripts/bench-search), then the
+# national-scale benchmark on PostgreSQL (database tirek_bench, scripts/bench): `tirek generate` data of
+# 250,000 persons, 100,000 cases and 10,000,000 sessions (reused when already there), pages, dashboards,
+# reports against their SQL floor, exports and the import. Each writes its tables into docs/performance.md.
+# A quicker try: make bench BENCH_ARGS="--persons 20000 --visits-per-case 20".
+BENCH_ARGS ?=
 bench: venv
 	mkdir -p var
 	$(TEST_ENV) TIREK_DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) scripts/bench-search --persons 250000
 	if scripts/postgres-up; then
-	  $(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL)_bench $(PY) scripts/bench-search --persons 250000
+	  $(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL)_bench $(PY) scripts/bench $(BENCH_ARGS)
 	else
-	  echo "PostgreSQL is not available: measured on SQLite only."
+	  echo "PostgreSQL is not available: the national-scale benchmark needs it (measured search on SQLite only)."
 	fi
 
 clean:
