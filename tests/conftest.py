@@ -4,8 +4,10 @@ in each, an analyst, an administrator, and an outsider with no membership."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 from django.test import Client
 
 from tirek.accounts.models import Membership, User
@@ -48,6 +50,20 @@ IMMEDIATE_TASKS = {
 def immediate_tasks(settings):
     """Background tasks run at once in tests; a test that needs the queue sets settings.TASKS itself."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_worker(settings):
+    """Queue background tasks in the database and return a function running `tirek worker --batch` over
+    them. The worker closes connections it thinks stale between tasks; inside the test's transaction on
+    PostgreSQL that would close the test's own, so here it leaves them to the test."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+    def run():
+        with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+            call_command("worker", batch=True, startup_delay=False, reload=False, interval=0, verbosity=0)
+
+    return run
 
 
 def region(kato: str, kk: str, ru: str, en: str) -> Region:

@@ -9,7 +9,6 @@ import io
 import os
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -20,17 +19,11 @@ from tirek.exports.choices import ExportError, ExportStatus
 from tirek.exports.models import ExportJob
 from tirek.exports.services import export_files_prune, export_request
 
-DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
-
-
-def run_worker():
-    call_command("worker", batch=True, startup_delay=False, reload=False, verbosity=0)
-
 
 @pytest.fixture
-def database_queue(settings):
-    settings.TASKS = DATABASE_TASKS
+def database_queue(settings, database_worker):
     settings.TIREK_EXPORT_PROGRESS_ROWS = 2
+    return database_worker
 
 
 def test_a_job_runs_through_the_database_queue_and_the_worker(cast, records, database_queue):
@@ -46,7 +39,7 @@ def test_a_job_runs_through_the_database_queue_and_the_worker(cast, records, dat
     assert 'hx-trigger="every 2s"' in page.content.decode()  # polled while it runs
 
     with CaptureQueriesContext(connection) as queries:
-        run_worker()
+        database_queue()
     progress = [q["sql"] for q in queries.captured_queries if 'SET "rows_done"' in q["sql"]]
     assert len(progress) >= 3  # every 2 rows, then at the end
 
@@ -125,7 +118,7 @@ def test_asking_without_the_capability_is_403_and_bad_input_400(cast, records):
 def test_a_job_fails_with_a_reason_when_the_requester_lost_the_right(cast, records, database_queue):
     job = export_request(actor=cast.manager_a, what="cases", format="xlsx", params={})
     cast.manager_a.memberships.update(role="specialist")
-    run_worker()
+    database_queue()
     job.refresh_from_db()
     assert job.status == ExportStatus.FAILED and job.error == ExportError.NOT_ALLOWED
     assert not job.file

@@ -176,13 +176,12 @@ def test_the_command_refreshes_one_organisation_or_all(cast):
         call_command("refresh-aggregates", "--organisation", "not-an-id")
 
 
-def test_the_task_refreshes_through_the_database_queue(cast, settings):
+def test_the_task_refreshes_through_the_database_queue(cast, database_worker):
     from tirek.reports.tasks import refresh_aggregates
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     result = refresh_aggregates.enqueue(organisation_id=str(cast.almaty.pk))
     assert not IndicatorSnapshot.objects.exists()  # queued, not run
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, interval=0)
+    database_worker()
     result.refresh()
     assert result.status == "SUCCESSFUL", result.errors
     assert result.return_value == 3 * len(standard_keys(timezone.localdate()))

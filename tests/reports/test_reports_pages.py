@@ -65,10 +65,9 @@ def test_reports_are_in_the_navigation_of_managers_and_analysts_only(cast):
 
 def test_places_are_shown_by_their_names(centre_year, cast):
     client = english(cast.client(cast.analyst))
-    by_region = client.get(f"/reports/visits_delivered/?from={Y}-01-01&to={Y}-12-31&by=region").content.decode()
+    url = f"/reports/visits_delivered/?from={Y}-01-01&to={Y}-12-31"
+    by_region = client.get(f"{url}&by=region").content.decode()
     assert 'data-code="750000000"' in by_region and "Almaty city" in by_region
-    by_organisation = client.get(
-        f"/reports/visits_delivered/?from={Y}-01-01&to={Y}-12-31&by=organisation"
-    ).content.decode()
+    by_organisation = client.get(f"{url}&by=organisation").content.decode()
     organisation = cast.manager_a.memberships.get().organisation
     assert f'data-code="{organisation.pk}"' in by_organisation and organisation.name in by_organisation

@@ -1983,6 +1983,8 @@ def wipe(log: Callable[[str], None] = print) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             tables = ", ".join(f'"{m._meta.db_table}"' for m in models_)
+            # Checks still deferred in an enclosing transaction would make TRUNCATE refuse: run them first.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {tables} CASCADE")
         else:
             for model in models_:
