@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from unittest import mock
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
+from django.utils import translation
 
 from tirek.accounts.models import Membership, User
 from tirek.catalog.models import Profession
@@ -50,6 +52,15 @@ IMMEDIATE_TASKS = {
 def immediate_tasks(settings):
     """Background tasks run at once in tests; a test that needs the queue sets settings.TASKS itself."""
     settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request's middleware leaves its language active in the
+    thread (as every next request sets its own), and a test calling services directly must not inherit it."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture
