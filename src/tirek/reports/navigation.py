@@ -10,11 +10,11 @@ REPORT_ROLES = frozenset({"manager", "analyst", "administrator"})
 
 
 def items(user, active) -> list[tuple[str, str]]:
-    """ "Reports" for managers and analysts (and administrators), and "Dashboard" first for a manager (their
-    organisation's); decided without a query. Analysts reach the dashboards from the reports page."""
+    """ "Reports" for managers and analysts (and administrators); a manager's menu has their organisation's
+    dashboard first, then the indicators. Decided without a query. Analysts reach the dashboards from the
+    reports page."""
     if active is None or active.role not in REPORT_ROLES:
         return []
-    reports = (reverse("reports:index"), _("Reports"))
     if active.role == "manager":
-        return [(reverse("reports:dashboard"), _("Dashboard")), reports]
-    return [reports]
+        return [(reverse("reports:dashboard"), _("Dashboard")), (reverse("reports:index"), _("Indicators"))]
+    return [(reverse("reports:index"), _("Reports"))]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from tirek.core.scoping import can
 
 # Apps that add their own entries after the casework ones, in this order.
-APP_NAVIGATION = ("referrals", "support", "courses", "residence", "reports")
+APP_NAVIGATION = ("referrals", "support", "courses", "residence")
 
 
 def navigation_for(user) -> dict:
@@ -19,7 +19,8 @@ def navigation_for(user) -> dict:
     memberships = list(own_memberships(user=user))
     active_id = user.active_organisation_id_checked()
     active = next((m for m in memberships if m.organisation_id == active_id), None)
-    items = [(reverse("web:home"), _("Home"))]
+    # The brand is the way home: the bar keeps its room for the work (it must fit 1366–1440 px in Kazakh).
+    items = []
     # Analysts work with aggregates only: no lists of persons or cases.
     if active is not None and active.role != "analyst":
         items.append((reverse("people:person_list"), _("Persons")))
@@ -40,10 +41,13 @@ def navigation_for(user) -> dict:
         directory.append((reverse("audit:event_list"), _("Audit trail")))
     if user.is_administrator:
         directory.append((reverse("admin:index"), _("Administration")))
+    # The reports: one link, or a menu when the role has several (a manager's dashboard and indicators).
+    reports = import_module("tirek.reports.navigation").items(user, active)
     # Things of the user's own (their exports) sit in the user menu, beside the profile.
     own = import_module("tirek.exports.navigation").items(user, active)
     return {
         "nav_items": items,
+        "nav_reports": reports,
         "nav_user_items": own,
         "nav_directory": directory,
         "nav_memberships": memberships,
