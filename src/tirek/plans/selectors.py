@@ -42,6 +42,19 @@ def plan_list(*, user, case: Case | None = None) -> QuerySet[Plan]:
     return plans.order_by("-number") if case is not None else plans.order_by("-created_at")
 
 
+def case_current_plan(*, user, case: Case) -> Plan | None:
+    """The case's plan in force or in the making (the newest not superseded), for the case page: its status
+    and review date only, in one light query."""
+    return (
+        Plan.objects.visible_to(user)
+        .filter(case=case)
+        .exclude(status="superseded")
+        .only("id", "case_id", "number", "status", "review_due_on")
+        .order_by("-number")
+        .first()
+    )
+
+
 def case_plans_get(*, user, case_pk) -> tuple[Case, QuerySet[Plan]]:
     """A case `user` may see and its plans; 404 for a case of another organisation, 403 for a role that may
     not read plans."""

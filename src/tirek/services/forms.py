@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tirek.catalog.models import Profession, Service
-from tirek.core.forms import StyledForm
+from tirek.core.forms import QuickSelect, QuickSelectMultiple, StyledForm
 from tirek.directory.models import Partnership
 from tirek.services.choices import (
     GROUP_EDITABLE_STATUS_CHOICES,
@@ -27,14 +28,38 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "step": 300}, format="%H:%M
 REASON_CHOICES = [("", "—"), *CancellationReason.choices]
 
 
+def _case_label(number: str, names) -> str:
+    return f"{number} · {' '.join(part for part in names if part)}"
+
+
+class CaseChoiceIterator(ModelChoiceIterator):
+    """The choices from the case number and the person's name alone: hundreds of open cases listed without
+    building a case and a person for each."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        rows = self.queryset.values_list(
+            "pk", "number", "person__surname", "person__given_name", "person__patronymic"
+        )
+        for pk, number, *names in rows:
+            yield (ModelChoiceIteratorValue(pk, None), _case_label(number, names))
+
+
 class CaseChoiceField(forms.ModelChoiceField):
+    iterator = CaseChoiceIterator
+    widget = QuickSelect  # a specialist's open cases: hundreds of options
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.number} · {obj.person.full_name}"
+        return _case_label(obj.number, (obj.person.surname, obj.person.given_name, obj.person.patronymic))
 
 
 class CaseMultipleChoiceField(forms.ModelMultipleChoiceField):
+    iterator = CaseChoiceIterator
+    widget = QuickSelectMultiple
+
     def label_from_instance(self, obj) -> str:
-        return f"{obj.number} · {obj.person.full_name}"
+        return _case_label(obj.number, (obj.person.surname, obj.person.given_name, obj.person.patronymic))
 
 
 def _checkboxes(field: forms.Field) -> None:
