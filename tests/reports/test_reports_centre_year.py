@@ -5,12 +5,15 @@ and the suppression of rates."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import openpyxl
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from tirek.reports.catalogue import INDICATORS
+from tirek.reports.catalogue import INDICATORS, Filters
 
 Y = 2024  # the centre-year of conftest.py
 A_REGION, B_REGION = "750000000", "790000000"  # Almaty city, Shymkent city (KATO)
@@ -357,3 +360,25 @@ def test_the_dashboard_the_api_and_the_xlsx_export_give_the_same_figures(
     exported = _xlsx_figures(client, "visits_delivered", f"period={Y}&by=service_type")
     assert {row[1]: row[2] for row in exported if row[1]} == drawn
     assert sum(drawn.values()) == by_hand["visits_delivered"]
+
+
+# -- the total beside a split --------------------------------------------------------------------------------
+
+
+def test_the_total_beside_every_split_is_the_unsplit_figure(centre_year_full):
+    """Whether the total is summed from the split's rows or computed again, it is the unsplit figure: a person
+    seen by two professions, or a family served through two members, is not counted twice."""
+    year = Filters(date_from=dt.date(Y, 1, 1), date_to=dt.date(Y, 12, 31))
+    summed = set()
+    for code, indicator in INDICATORS.items():
+        unsplit = indicator.compute(year, None)[0]["value"]
+        for by in indicator.dimensions:
+            rows = indicator.compute(year, by)
+            with CaptureQueriesContext(connection) as queries:
+                total = indicator.total(year, by, rows)["value"]
+            assert total == unsplit, (code, by)
+            if not queries.captured_queries:
+                summed.add((code, by))
+    assert ("visits_delivered", "service_type") in summed  # one scan for the split and its total
+    assert ("persons_served_by_profession", "profession") not in summed  # a person has several
+    assert ("persons_served", "sex") not in summed  # distinct persons: computed again

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import (
     Case,
     CharField,
@@ -306,6 +307,25 @@ class Source:
             return f"{self.organisation}__region__kato"
         return self.dimensions[by]
 
+    def single_valued(self, by: str) -> bool:
+        """Whether each record has exactly one value of `by` (its path follows only forward relations), so
+        that a count of records split by it adds up to the unsplit count."""
+        path = f"{self.person}sex" if by in ("sex", "age_band") else self.dimension_path(by)
+        if not path:
+            return False
+        model = self.queryset().model
+        for name in path.split("__"):
+            try:
+                field_ = model._meta.get_field(name)
+            except FieldDoesNotExist:
+                return False
+            if field_.many_to_many or field_.one_to_many:
+                return False
+            model = field_.related_model
+            if model is None:
+                return True
+        return True
+
     def dimension_codes(self) -> tuple[str, ...]:
         extra = ("sex", "age_band") if self.person is not None else ()
         return tuple(self.dimensions) + extra + PLACE_DIMENSIONS
@@ -317,7 +337,9 @@ def _code(value: Any) -> str:
 
 
 def count_rows(source: Source, measure: Callable[[], Any]) -> Callable[[Filters, str | None], list[dict]]:
-    """A compute function: `measure()` (an aggregate) over the source's records, whole or split by `by`."""
+    """A compute function: `measure()` (an aggregate) over the source's records, whole or split by `by`.
+    A count of records (not of distinct persons or families) is marked `counts_records`: split by a
+    single-valued dimension, its rows add up to the unsplit figure."""
 
     def compute(filters: Filters, by: str | None = None) -> list[dict]:
         qs = source.records(filters, with_age=by == "age_band").order_by()
@@ -327,6 +349,7 @@ def count_rows(source: Source, measure: Callable[[], Any]) -> Callable[[Filters,
         grouped = qs.values(name).annotate(value=measure()).order_by(name)
         return [{by: _code(row[name]), "value": row["value"]} for row in grouped]
 
+    compute.counts_records = measure is records_measure
     return compute
 
 
@@ -410,6 +433,13 @@ class Indicator:
     @property
     def dimensions(self) -> tuple[str, ...]:
         return self.source.dimension_codes()
+
+    def total(self, filters: Filters, by: str, rows: list[dict]) -> dict:
+        """The unsplit figure beside a split into `rows`: their sum when every record falls in exactly one
+        row (a count of records by a single-valued dimension: one scan instead of two), else computed."""
+        if getattr(self.compute, "counts_records", False) and self.source.single_valued(by):
+            return {"value": sum(row["value"] or 0 for row in rows)}
+        return self.compute(filters, None)[0]
 
     @property
     def filters(self) -> frozenset[str]:

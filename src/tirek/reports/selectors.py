@@ -80,7 +80,7 @@ def indicator_compute(*, user, code: str, filters: Filters, by: str | None = Non
         rows, total, computed_at = stored
     else:
         rows = indicator.compute(filters, by)
-        total = indicator.compute(filters, None)[0] if by is not None else None
+        total = indicator.total(filters, by, rows) if by is not None else None
         computed_at = timezone.now()
     hidden = False
     if indicator.over_records:
