@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from csp.decorators import csp_update
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
 from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
@@ -70,6 +71,8 @@ me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 me_active = MeViewSet.as_view({"post": "active_organisation"})
 
 app_name = "api"
+SWAGGER = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
+
 urlpatterns = [
     path("me/", me, name="me"),
     path("me/active-organisation/", me_active, name="me-active-organisation"),
@@ -85,7 +88,9 @@ urlpatterns = [
     ),
     path("persons/merge/", PersonDuplicateViewSet.as_view({"post": "merge"}), name="person-merge"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The split view serves Swagger UI's start-up script as a file (the CSP allows no inline script); its
+    # page keeps a <style> block, allowed on this page alone.
+    path("docs/", csp_update({"style-src": ["'unsafe-inline'"]})(SWAGGER), name="docs"),
     *[pattern for module in APP_APIS for pattern in module.extra_urlpatterns],
     path("", include(router.urls)),
 ]
