@@ -7,6 +7,7 @@ that would be unsafe in production.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from csp.constants import NONE, SELF
@@ -45,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "axes",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "tirek.core.middleware.ClientAddressMiddleware",
     "tirek.core.middleware.RejectNulMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Content Security Policy: scripts, styles, fonts and images from Tirek's own static files only, no inline
@@ -134,6 +137,20 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
+# Sign-in throttling (django-axes, tirek.accounts.throttling): a login is refused from an address after
+# TIREK_LOGIN_FAILURES failures there, for TIREK_LOGIN_COOLOFF_MINUTES; a successful sign-in resets the count.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("TIREK_LOGIN_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("TIREK_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tirek.accounts.throttling.client_ip"
+AXES_LOCKOUT_CALLABLE = "tirek.accounts.throttling.locked_out"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

@@ -43,5 +43,6 @@ def test_the_demo_has_a_year_of_appeals_aid_to_80_families_and_outcomes(db):
     } <= kinds
     assert Outcome.objects.filter(kind="returned_to_birth_family").count() == 19  # seed 004
     client = Client()
-    assert client.login(username="graduates.intake", password=DEMO_PASSWORD)
+    signed_in = client.post("/accounts/login/", {"username": "graduates.intake", "password": DEMO_PASSWORD})
+    assert signed_in.status_code == 302
     assert client.get("/support/appeals/helpline/").status_code == 200

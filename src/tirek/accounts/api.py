@@ -204,12 +204,13 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
     )
     def post(self, request):
         parser = TokenRequestSerializer(data=request.data)
         parser.is_valid(raise_exception=True)
-        user = authenticate(request, **parser.validated_data)
+        # The Django request itself: the sign-in throttling (tirek.accounts.throttling) sees and marks it.
+        user = authenticate(request._request, **parser.validated_data)
         if user is None:
             return Response(
                 error_body("invalid_credentials", str(_("The login or password is wrong."))), status=401

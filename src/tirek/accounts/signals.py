@@ -5,6 +5,7 @@ Django announces these through its auth signals only, so the audit writes hang t
 
 from __future__ import annotations
 
+from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -34,4 +35,16 @@ def _audit_login_failed(sender, credentials, request=None, **kwargs):
         object_type="accounts.user",
         object_repr=username,
         note=username,
+    )
+
+
+@receiver(user_locked_out, dispatch_uid="tirek_audit_lockout")
+def _audit_lockout(sender, request, username=None, ip_address=None, **kwargs):
+    name = str(username or "")[:150]
+    audit_record(
+        actor=None,
+        action=AuditAction.LOCKOUT,
+        object_type="accounts.user",
+        object_repr=name,
+        note=f"{name} from {ip_address}",
     )

@@ -12,5 +12,6 @@ class AuditAction(models.TextChoices):
     EXPORT = "export", pgettext_lazy("audit action", "Export")
     LOGIN = "login", pgettext_lazy("audit action", "Sign-in")
     LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
+    LOCKOUT = "lockout", pgettext_lazy("audit action", "Sign-in locked")
     LOGOUT = "logout", pgettext_lazy("audit action", "Sign-out")
     PERMISSION_DENIED = "permission_denied", pgettext_lazy("audit action", "Permission denied")
