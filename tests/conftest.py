@@ -3,6 +3,7 @@ in each, an analyst, an administrator, and an outsider with no membership."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from unittest import mock
 
@@ -10,11 +11,13 @@ import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tirek.accounts.models import Membership, User
+from tirek.cases.services import case_open
 from tirek.catalog.models import Profession
 from tirek.directory.models import Organisation, Programme, Region
+from tirek.people.services import person_register
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -180,3 +183,35 @@ def almaty_member(cast):
         return user
 
     return make
+
+
+def _open_case(
+    cast, *, surname: str = "Омаров", given_name: str = "Әли", organisation=None, opened_days_ago=30
+):
+    organisation = organisation or cast.almaty
+    shymkent = organisation == cast.shymkent
+    actor = cast.coordinator_b if shymkent else cast.coordinator_a
+    person = person_register(
+        actor=actor,
+        organisation=organisation,
+        surname=surname,
+        given_name=given_name,
+        sex="male",
+        birth_date=timezone.localdate() - dt.timedelta(days=610),
+        iin_missing_reason="newborn",
+    )
+    return case_open(
+        actor=actor,
+        organisation=organisation,
+        person=person,
+        programme=cast.programme_b if shymkent else cast.programme_a,
+        referral_source="polyclinic",
+        opened_on=timezone.localdate() - dt.timedelta(days=opened_days_ago),
+    )
+
+
+@pytest.fixture
+def make_case(cast):
+    """make_case(surname=…, given_name=…, organisation=…, opened_days_ago=…): a child of the organisation
+    (the Almaty centre unless given), 20 months old, with an intake case in its programme."""
+    return lambda **kwargs: _open_case(cast, **kwargs)

@@ -9,9 +9,7 @@ from types import SimpleNamespace
 import pytest
 from django.utils import timezone
 
-from tirek.cases.services import case_open
 from tirek.catalog.models import Service
-from tirek.people.services import person_register
 from tirek.services.models import Visit
 from tirek.services.services import visit_log
 from tirek.support.services import appeal_register
@@ -23,35 +21,6 @@ FORMULA_NAMES = ('=HYPERLINK("http://x")', "+7 701 000", "-2+3", "@SUM(A1)")
 def private_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
-
-
-def months_ago(months: int) -> dt.date:
-    today = timezone.localdate()
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(today.day, 28))
-
-
-def open_case(cast, *, surname: str, given_name: str = "Әли", organisation=None, days_ago: int = 30):
-    organisation = organisation or cast.almaty
-    shymkent = organisation == cast.shymkent
-    actor = cast.coordinator_b if shymkent else cast.coordinator_a
-    person = person_register(
-        actor=actor,
-        organisation=organisation,
-        surname=surname,
-        given_name=given_name,
-        sex="male",
-        birth_date=months_ago(20),
-        iin_missing_reason="newborn",
-    )
-    return case_open(
-        actor=actor,
-        organisation=organisation,
-        person=person,
-        programme=cast.programme_b if shymkent else cast.programme_a,
-        referral_source="polyclinic",
-        opened_on=timezone.localdate() - dt.timedelta(days=days_ago),
-    )
 
 
 def log_visit(cast, case, *, days_ago: int = 3, mode: str = "centre"):
@@ -72,28 +41,23 @@ def log_visit(cast, case, *, days_ago: int = 3, mode: str = "centre"):
 
 
 @pytest.fixture
-def add_case(cast):
-    return lambda **kwargs: open_case(cast, **kwargs)
-
-
-@pytest.fixture
 def add_visit(cast):
     return lambda case, **kwargs: log_visit(cast, case, **kwargs)
 
 
 @pytest.fixture
-def records(cast):
+def records(cast, make_case):
     """Almaty: three cases (one named like a formula), six sessions, four appeals from callers named like
     formulas. Shymkent: one case with one session."""
     almaty = [
-        open_case(cast, surname="Сейтова", given_name="Аружан"),
-        open_case(cast, surname="Қасымов", given_name="Темірлан"),
-        open_case(cast, surname=FORMULA_NAMES[0], given_name="Тест"),
+        make_case(surname="Сейтова", given_name="Аружан"),
+        make_case(surname="Қасымов", given_name="Темірлан"),
+        make_case(surname=FORMULA_NAMES[0], given_name="Тест"),
     ]
     for index, case in enumerate(almaty):
         log_visit(cast, case, days_ago=2 + index)
         log_visit(cast, case, days_ago=5 + index, mode="home")
-    shymkent = open_case(cast, surname="Бекова", given_name="Аяла", organisation=cast.shymkent)
+    shymkent = make_case(surname="Бекова", given_name="Аяла", organisation=cast.shymkent)
     log_visit(cast, shymkent)
     appeals = [
         appeal_register(

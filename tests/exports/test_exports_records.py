@@ -117,7 +117,7 @@ def test_the_writers_for_the_benchmark_return_the_row_count(cast, records):
 
 
 def test_the_query_count_does_not_grow_with_the_rows(
-    cast, records, add_case, add_visit, django_assert_max_num_queries
+    cast, records, make_case, add_visit, django_assert_max_num_queries
 ):
     client = cast.client(cast.manager_a)
 
@@ -131,7 +131,7 @@ def test_the_query_count_does_not_grow_with_the_rows(
     with django_assert_max_num_queries(40) as few:
         small = export_all()
     for index in range(12):
-        add_visit(add_case(surname=f"Қосымша{index}"))
+        add_visit(make_case(surname=f"Қосымша{index}"))
     with django_assert_max_num_queries(len(few.captured_queries)):
         large = export_all()
     assert large == small + 24

@@ -509,3 +509,56 @@ def _extend(cast, base: SimpleNamespace) -> SimpleNamespace:
         first=d(1, 1),
         last=d(12, 31),
     )
+
+
+# Yesterday at noon: in this month or the previous one, both among the dashboards' standard periods.
+SESSION_AT = timezone.make_aware(
+    dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time(12, 0))
+)
+
+
+@pytest.fixture
+def served(cast):
+    """served(organisation, n, surname="Бала", start=yesterday noon): `n` children of `organisation`, each
+    with a case and one attended session; their sessions."""
+    return lambda organisation, n, **kwargs: _served(cast, organisation, n, **kwargs)
+
+
+def _served(cast, organisation, n: int, *, surname: str = "Бала", start: dt.datetime | None = None) -> list:
+    """`n` children of `organisation`, each with a case and one attended session (40 minutes apart), the
+    first at `start` (yesterday at noon unless given)."""
+    start = start or SESSION_AT
+    shymkent = organisation == cast.shymkent
+    actor = cast.coordinator_b if shymkent else cast.coordinator_a
+    speech = Service.objects.get(code="speech_therapy_session")
+    visits = []
+    for i in range(n):
+        person = person_register(
+            actor=actor,
+            organisation=organisation,
+            surname=f"{surname}{i}",
+            given_name="Әли",
+            sex="male",
+            birth_date=timezone.localdate() - dt.timedelta(days=600),
+            iin_missing_reason="newborn",
+        )
+        case = case_open(
+            actor=actor,
+            organisation=organisation,
+            person=person,
+            programme=cast.programme_b if shymkent else cast.programme_a,
+            referral_source="polyclinic",
+            opened_on=timezone.localdate(start) - dt.timedelta(days=30),
+        )
+        visits.append(
+            visit_log(
+                actor=actor,
+                case=case,
+                status="attended",
+                starts_at=start - dt.timedelta(minutes=40 * i),
+                minutes=30,
+                service=speech,
+                specialist=cast.specialist_b if shymkent else cast.specialist_a,
+            )
+        )
+    return visits

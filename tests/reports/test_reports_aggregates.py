@@ -11,9 +11,6 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from tirek.cases.services import case_open
-from tirek.catalog.models import Service
-from tirek.people.services import person_register
 from tirek.reports.aggregates import (
     Place,
     aggregates_refresh,
@@ -22,50 +19,11 @@ from tirek.reports.aggregates import (
 )
 from tirek.reports.catalogue import INDICATORS, Filters
 from tirek.reports.models import IndicatorSnapshot
-from tirek.services.services import visit_log
 
 # Yesterday at noon: in this month or the previous one, both among the dashboards' standard periods.
 SESSION_AT = timezone.make_aware(
     dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time(12, 0))
 )
-
-
-def _served(cast, organisation, n: int, *, start: dt.datetime = SESSION_AT) -> list:
-    """`n` children of `organisation`, each with a case and one attended session, the first at `start`."""
-    shymkent = organisation == cast.shymkent
-    actor = cast.coordinator_b if shymkent else cast.coordinator_a
-    speech = Service.objects.get(code="speech_therapy_session")
-    visits = []
-    for i in range(n):
-        person = person_register(
-            actor=actor,
-            organisation=organisation,
-            surname=f"Бала{i}",
-            given_name="Әли",
-            sex="male",
-            birth_date=timezone.localdate() - dt.timedelta(days=600),
-            iin_missing_reason="newborn",
-        )
-        case = case_open(
-            actor=actor,
-            organisation=organisation,
-            person=person,
-            programme=cast.programme_b if shymkent else cast.programme_a,
-            referral_source="polyclinic",
-            opened_on=timezone.localdate(start) - dt.timedelta(days=30),
-        )
-        visits.append(
-            visit_log(
-                actor=actor,
-                case=case,
-                status="attended",
-                starts_at=start - dt.timedelta(minutes=40 * i),
-                minutes=30,
-                service=speech,
-                specialist=cast.specialist_b if shymkent else cast.specialist_a,
-            )
-        )
-    return visits
 
 
 def _month():
@@ -77,8 +35,8 @@ def _snapshot(place: Place, code: str, by: str = "", period=None) -> IndicatorSn
     return place.snapshots().get(code=code, by=by, period_start=period.start, period_end=period.end)
 
 
-def test_a_refresh_writes_every_standard_snapshot_and_a_second_one_writes_none(cast):
-    _served(cast, cast.almaty, 2)
+def test_a_refresh_writes_every_standard_snapshot_and_a_second_one_writes_none(cast, served):
+    served(cast.almaty, 2)
     keys = standard_keys(timezone.localdate())
     assert aggregates_refresh(organisation=cast.almaty) == 3 * len(
         keys
@@ -93,9 +51,9 @@ def test_a_refresh_writes_every_standard_snapshot_and_a_second_one_writes_none(c
     assert IndicatorSnapshot.objects.filter(scope="country", place="").count() == len(keys)
 
 
-def test_a_snapshot_holds_the_catalogues_exact_rows(cast):
-    _served(cast, cast.almaty, 2)
-    _served(cast, cast.shymkent, 1)
+def test_a_snapshot_holds_the_catalogues_exact_rows(cast, served):
+    served(cast.almaty, 2)
+    served(cast.shymkent, 1)
     aggregates_refresh()
     month = _month()
     for place in (Place.of(organisation=cast.almaty), Place.of(region=cast.shymkent.region), Place.of()):
@@ -112,14 +70,14 @@ def test_a_snapshot_holds_the_catalogues_exact_rows(cast):
     assert _snapshot(Place.of(), "persons_served").rows == [{"value": 3}]
 
 
-def test_a_write_makes_its_organisation_region_and_country_stale_and_only_those(cast):
-    _served(cast, cast.almaty, 1)
-    _served(cast, cast.shymkent, 1)
+def test_a_write_makes_its_organisation_region_and_country_stale_and_only_those(cast, served):
+    served(cast.almaty, 1)
+    served(cast.shymkent, 1)
     aggregates_refresh()
     shymkent_before = _snapshot(Place.of(organisation=cast.shymkent), "visits_delivered").computed_at
     almaty_before = _snapshot(Place.of(organisation=cast.almaty), "visits_delivered").computed_at
 
-    _served(cast, cast.almaty, 1, start=SESSION_AT + dt.timedelta(hours=2))
+    served(cast.almaty, 1, start=SESSION_AT + dt.timedelta(hours=2))
     keys = standard_keys(timezone.localdate())
     assert aggregates_refresh() == 3 * len(keys)  # Almaty, Almaty city, the country; not Shymkent
 
@@ -132,8 +90,8 @@ def test_a_write_makes_its_organisation_region_and_country_stale_and_only_those(
     assert aggregates_refresh() == 0
 
 
-def test_a_day_later_only_the_periods_reaching_that_day_are_recomputed(cast):
-    _served(cast, cast.almaty, 1)
+def test_a_day_later_only_the_periods_reaching_that_day_are_recomputed(cast, served):
+    served(cast.almaty, 1)
     aggregates_refresh(organisation=cast.almaty)
     today = timezone.localdate()
     stored = set(standard_keys(today))
@@ -191,8 +149,8 @@ def _api(cast, user, query):
     return cast.client(user).get(f"/api/v1/reports/indicators/{query}")
 
 
-def test_the_indicator_api_reads_a_fresh_snapshot_and_computes_live_once_it_is_stale(cast):
-    _served(cast, cast.almaty, 2)
+def test_the_indicator_api_reads_a_fresh_snapshot_and_computes_live_once_it_is_stale(cast, served):
+    served(cast.almaty, 2)
     aggregates_refresh(organisation=cast.almaty)
     month = _month()
     snapshot = _snapshot(Place.of(organisation=cast.almaty), "visits_delivered")
@@ -211,14 +169,14 @@ def test_the_indicator_api_reads_a_fresh_snapshot_and_computes_live_once_it_is_s
         "value"
     ] in (1, 2)
 
-    _served(cast, cast.almaty, 1, start=SESSION_AT + dt.timedelta(hours=2))  # a write: the snapshot is stale
+    served(cast.almaty, 1, start=SESSION_AT + dt.timedelta(hours=2))  # a write: the snapshot is stale
     assert _api(cast, cast.manager_a, f"visits_delivered/?period={month.code}").json()["rows"] == [
         {"value": 3}
     ]
 
 
-def test_a_split_read_from_snapshots_is_suppressed_for_analysts_with_its_total(cast):
-    _served(cast, cast.almaty, 2)
+def test_a_split_read_from_snapshots_is_suppressed_for_analysts_with_its_total(cast, served):
+    served(cast.almaty, 2)
     aggregates_refresh(organisation=cast.almaty)
     month = _month()
     query = f"visits_delivered/?period={month.code}&organisation={cast.almaty.pk}&by=service_type"

@@ -15,58 +15,16 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
-from tirek.cases.services import case_open
-from tirek.catalog.models import Service
 from tirek.core.errors import NotAllowed
-from tirek.people.services import person_register
 from tirek.reports.aggregates import Place, aggregates_refresh, period_containing
 from tirek.reports.dashboard import dashboard_data
 from tirek.reports.models import IndicatorSnapshot
-from tirek.services.services import visit_log
 
 # Yesterday at noon: in this month or the previous one, both among the dashboards' standard periods.
 SESSION_AT = timezone.make_aware(
     dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time(12, 0))
 )
 PERIOD = period_containing(timezone.localdate(SESSION_AT), "month")
-
-
-def _served(cast, organisation, n: int, *, surname: str = "Бала", start: dt.datetime = SESSION_AT) -> list:
-    """`n` children of `organisation`, each with a case and one attended session (40 minutes apart)."""
-    shymkent = organisation == cast.shymkent
-    actor = cast.coordinator_b if shymkent else cast.coordinator_a
-    speech = Service.objects.get(code="speech_therapy_session")
-    visits = []
-    for i in range(n):
-        person = person_register(
-            actor=actor,
-            organisation=organisation,
-            surname=f"{surname}{i}",
-            given_name="Әли",
-            sex="male",
-            birth_date=timezone.localdate() - dt.timedelta(days=600),
-            iin_missing_reason="newborn",
-        )
-        case = case_open(
-            actor=actor,
-            organisation=organisation,
-            person=person,
-            programme=cast.programme_b if shymkent else cast.programme_a,
-            referral_source="polyclinic",
-            opened_on=timezone.localdate(start) - dt.timedelta(days=30),
-        )
-        visits.append(
-            visit_log(
-                actor=actor,
-                case=case,
-                status="attended",
-                starts_at=start - dt.timedelta(minutes=40 * i),
-                minutes=30,
-                service=speech,
-                specialist=cast.specialist_b if shymkent else cast.specialist_a,
-            )
-        )
-    return visits
 
 
 def _tile(data: dict, code: str) -> dict:
@@ -80,9 +38,9 @@ def _chart(data: dict, chart_id: str) -> dict:
 # -- who sees what -------------------------------------------------------------------------------------------
 
 
-def test_a_manager_sees_their_own_organisation_exactly_whatever_they_ask_for(cast):
-    _served(cast, cast.almaty, 3)
-    _served(cast, cast.shymkent, 7, surname="Шымкент")
+def test_a_manager_sees_their_own_organisation_exactly_whatever_they_ask_for(cast, served):
+    served(cast.almaty, 3)
+    served(cast.shymkent, 7, surname="Шымкент")
     data = dashboard_data(
         user=cast.manager_a, scope="organisation", organisation=cast.shymkent, period=PERIOD.code
     )
@@ -95,9 +53,9 @@ def test_a_manager_sees_their_own_organisation_exactly_whatever_they_ask_for(cas
     assert [row["value"] for row in services["rows"]] == [3]
 
 
-def test_an_analyst_sees_small_counts_hidden_and_never_a_name(cast):
-    _served(cast, cast.almaty, 3)
-    _served(cast, cast.shymkent, 6, surname="Шымкент")
+def test_an_analyst_sees_small_counts_hidden_and_never_a_name(cast, served):
+    served(cast.almaty, 3)
+    served(cast.shymkent, 6, surname="Шымкент")
     data = dashboard_data(
         user=cast.analyst, scope="organisation", organisation=cast.almaty, period=PERIOD.code
     )
@@ -153,8 +111,8 @@ def test_an_analyst_must_choose_the_organisation_or_region(cast):
 # -- reading snapshots ---------------------------------------------------------------------------------------
 
 
-def test_the_first_view_computes_and_stores_the_missing_figures_later_views_read_them(cast):
-    _served(cast, cast.almaty, 2)
+def test_the_first_view_computes_and_stores_the_missing_figures_later_views_read_them(cast, served):
+    served(cast.almaty, 2)
     assert not IndicatorSnapshot.objects.exists()
     first = dashboard_data(user=cast.manager_a, period=PERIOD.code)
     stored = IndicatorSnapshot.objects.filter(scope="organisation", place=str(cast.almaty.pk))
@@ -166,10 +124,10 @@ def test_the_first_view_computes_and_stores_the_missing_figures_later_views_read
     assert second["stale"] is False
 
 
-def test_a_stale_figure_is_shown_with_its_time_and_a_refresh_is_queued(cast):
-    _served(cast, cast.almaty, 2)
+def test_a_stale_figure_is_shown_with_its_time_and_a_refresh_is_queued(cast, served):
+    served(cast.almaty, 2)
     aggregates_refresh(organisation=cast.almaty)
-    _served(cast, cast.almaty, 1, surname="Жаңа", start=SESSION_AT + dt.timedelta(hours=2))
+    served(cast.almaty, 1, surname="Жаңа", start=SESSION_AT + dt.timedelta(hours=2))
     with mock.patch("tirek.reports.tasks.refresh_aggregates") as task:
         data = dashboard_data(user=cast.manager_a, period=PERIOD.code)
     assert data["stale"] is True
@@ -192,25 +150,27 @@ def _count_dashboard_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize("scope", ["organisation", "country"])
-def test_a_dashboard_costs_the_same_queries_with_1_or_50_records(cast, scope, django_assert_max_num_queries):
+def test_a_dashboard_costs_the_same_queries_with_1_or_50_records(
+    cast, scope, django_assert_max_num_queries, served
+):
     user = cast.manager_a if scope == "organisation" else cast.analyst
     url = "/reports/dashboard/" if scope == "organisation" else "/reports/dashboard/country/"
     url += f"?period={PERIOD.code}"
     client = cast.client(user)
-    _served(cast, cast.almaty, 1)
+    served(cast.almaty, 1)
     aggregates_refresh(force=True)
     client.get(url)  # the figures outside the standard set (the months before) are stored on a first view
     few = _count_dashboard_queries(client, url)
 
-    _served(cast, cast.almaty, 49, surname="Көп", start=SESSION_AT - dt.timedelta(hours=1))
+    served(cast.almaty, 49, surname="Көп", start=SESSION_AT - dt.timedelta(hours=1))
     aggregates_refresh()
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
     assert few <= 20
 
 
-def test_the_dashboard_api_answers_the_same_figures(cast):
-    _served(cast, cast.almaty, 2)
+def test_the_dashboard_api_answers_the_same_figures(cast, served):
+    served(cast.almaty, 2)
     data = dashboard_data(user=cast.manager_a, period=PERIOD.code)
     body = cast.client(cast.manager_a).get(f"/api/v1/reports/dashboard/?period={PERIOD.code}").json()
     assert [(t["code"], t["value"]) for t in body["tiles"]] == [
@@ -240,8 +200,8 @@ def _page_charts(html: str) -> tuple[list[dict], dict[str, list[tuple[str, str]]
 
 
 @pytest.mark.parametrize("user_name", ["manager_a", "analyst"])
-def test_each_chart_draws_exactly_the_rows_of_its_table(cast, user_name):
-    _served(cast, cast.almaty, 6)
+def test_each_chart_draws_exactly_the_rows_of_its_table(cast, user_name, served):
+    served(cast.almaty, 6)
     user = getattr(cast, user_name)
     url = f"/reports/dashboard/?period={PERIOD.code}&organisation={cast.almaty.pk}"
     html = cast.client(user).get(url).content.decode()
@@ -255,8 +215,8 @@ def test_each_chart_draws_exactly_the_rows_of_its_table(cast, user_name):
         assert drawn == chart["values"], chart["id"]
 
 
-def test_the_dashboard_pages_render_in_kazakh(cast):
-    _served(cast, cast.almaty, 1)
+def test_the_dashboard_pages_render_in_kazakh(cast, served):
+    served(cast.almaty, 1)
     manager = cast.client(cast.manager_a).get("/reports/dashboard/")
     assert manager.status_code == 200
     assert manager["Content-Language"] == "kk"
@@ -303,8 +263,8 @@ def test_a_managers_refresh_request_is_audited_and_queued(cast):
     assert cast.client(cast.analyst).post("/reports/dashboard/refresh/").status_code == 403
 
 
-def test_the_requested_refresh_recomputes_the_organisation(cast):
-    _served(cast, cast.almaty, 1)
+def test_the_requested_refresh_recomputes_the_organisation(cast, served):
+    served(cast.almaty, 1)
     aggregates_refresh(organisation=cast.almaty)
     before = Place.of(organisation=cast.almaty).snapshots().first().computed_at
     cast.client(cast.manager_a).post("/reports/dashboard/refresh/")  # tasks run at once in tests
@@ -314,9 +274,9 @@ def test_the_requested_refresh_recomputes_the_organisation(cast):
 # -- the drill-down ------------------------------------------------------------------------------------------
 
 
-def test_a_managers_drilldown_lists_only_their_own_records(cast):
-    own = _served(cast, cast.almaty, 2)
-    foreign = _served(cast, cast.shymkent, 2, surname="Шымкент")
+def test_a_managers_drilldown_lists_only_their_own_records(cast, served):
+    own = served(cast.almaty, 2)
+    foreign = served(cast.shymkent, 2, surname="Шымкент")
     query = f"period={PERIOD.code}&organisation={cast.shymkent.pk}"
     response = cast.client(cast.manager_a).get(f"/reports/visits_delivered/records/?{query}")
     assert response.status_code == 200
@@ -339,8 +299,8 @@ def test_a_managers_drilldown_lists_only_their_own_records(cast):
     assert event.action == "view" and event.object_repr == "persons_served"
 
 
-def test_a_drilldown_of_a_chart_row_lists_the_records_of_that_value(cast):
-    visits = _served(cast, cast.almaty, 2)
+def test_a_drilldown_of_a_chart_row_lists_the_records_of_that_value(cast, served):
+    visits = served(cast.almaty, 2)
     data = dashboard_data(user=cast.manager_a, period=PERIOD.code)
     row = _chart(data, "visits_delivered-service_type")["rows"][0]
     html = cast.client(cast.manager_a).get(row["records_url"]).content.decode()
@@ -351,26 +311,28 @@ def test_a_drilldown_of_a_chart_row_lists_the_records_of_that_value(cast):
     assert visits
 
 
-def test_analysts_never_see_the_records_behind_a_figure(cast):
-    _served(cast, cast.almaty, 1)
+def test_analysts_never_see_the_records_behind_a_figure(cast, served):
+    served(cast.almaty, 1)
     client = cast.client(cast.analyst)
     assert client.get(f"/reports/visits_delivered/records/?period={PERIOD.code}").status_code == 403
     assert client.get("/api/v1/reports/indicators/visits_delivered/records/").status_code == 403
     assert cast.client(cast.admin).get("/api/v1/reports/indicators/new_cases/records/").status_code == 403
 
 
-def test_a_drilldown_page_costs_the_same_queries_with_more_records(cast, django_assert_max_num_queries):
-    _served(cast, cast.almaty, 1)
+def test_a_drilldown_page_costs_the_same_queries_with_more_records(
+    cast, django_assert_max_num_queries, served
+):
+    served(cast.almaty, 1)
     client = cast.client(cast.manager_a)
     url = f"/reports/persons_served/records/?period={PERIOD.code}"
     few = _count_dashboard_queries(client, url)
-    _served(cast, cast.almaty, 12, surname="Көп", start=SESSION_AT - dt.timedelta(hours=1))
+    served(cast.almaty, 12, surname="Көп", start=SESSION_AT - dt.timedelta(hours=1))
     with django_assert_max_num_queries(few):
         assert client.get(url).status_code == 200
 
 
-def test_the_indicator_page_links_a_managers_figures_to_their_records(cast):
-    _served(cast, cast.almaty, 2)
+def test_the_indicator_page_links_a_managers_figures_to_their_records(cast, served):
+    served(cast.almaty, 2)
     query = f"period={PERIOD.code}&by=mode"
     html = cast.client(cast.manager_a).get(f"/reports/visits_delivered/?{query}").content.decode()
     links = re.findall(r'href="(/reports/visits_delivered/records/\?[^"]+)"', html)

@@ -8,15 +8,7 @@ import pytest
 from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
-from tirek.cases.services import case_open
 from tirek.catalog.models import Profession, Service
-from tirek.people.services import person_register
-
-
-def months_ago(months: int) -> dt.date:
-    today = dt.date.today()
-    year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
-    return dt.date(year, month + 1, min(today.day, 28))
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -30,46 +22,15 @@ def at():
 
 
 @pytest.fixture
-def make_case(cast):
-    """make_case(surname=…, given_name=…, organisation=…, opened_days_ago=…): another open case."""
-    return lambda **kwargs: _open_case(cast, **kwargs)
-
-
-def _open_case(
-    cast, *, surname: str = "Омаров", given_name: str = "Әли", organisation=None, opened_days_ago=30
-):
-    organisation = organisation or cast.almaty
-    shymkent = organisation == cast.shymkent
-    actor = cast.coordinator_b if shymkent else cast.coordinator_a
-    person = person_register(
-        actor=actor,
-        organisation=organisation,
-        surname=surname,
-        given_name=given_name,
-        sex="male",
-        birth_date=months_ago(20),
-        iin_missing_reason="newborn",
-    )
-    return case_open(
-        actor=actor,
-        organisation=organisation,
-        person=person,
-        programme=cast.programme_b if shymkent else cast.programme_a,
-        referral_source="polyclinic",
-        opened_on=timezone.localdate() - dt.timedelta(days=opened_days_ago),
-    )
-
-
-@pytest.fixture
-def case(cast):
+def case(make_case):
     """An intake case of the Almaty centre, opened a month ago."""
-    return _open_case(cast)
+    return make_case()
 
 
 @pytest.fixture
-def case_b(cast):
+def case_b(cast, make_case):
     """A case of the Shymkent unit."""
-    return _open_case(cast, surname="Бекова", given_name="Аяла", organisation=cast.shymkent)
+    return make_case(surname="Бекова", given_name="Аяла", organisation=cast.shymkent)
 
 
 @pytest.fixture

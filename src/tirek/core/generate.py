@@ -774,17 +774,16 @@ class Generator:
         return sex, surname, given, patronymic
 
     def iin(self, birth: dt.date, sex: str) -> str:
-        from tirek.core.iin import check_digit
+        """A valid IIN (the demo's synthesis) from a random serial, never one already made."""
+        from tirek.people.demo.planning import synthetic_iin
 
-        century = (3 if birth.year < 2000 else 5) + (0 if sex == "male" else 1)
         serial = self.rng.randrange(10_000)
         while True:
-            prefix = f"{birth:%y%m%d}{century}{serial:04d}"
-            digit = check_digit(prefix)
-            if digit is not None and (number := f"{prefix}{digit}") not in self.iins:
+            number, serial = synthetic_iin(birth, sex, serial)
+            if number not in self.iins:
                 self.iins.add(number)
                 return number
-            serial = (serial + 1) % 10_000
+            serial += 1
 
     def phone(self) -> str:
         while True:

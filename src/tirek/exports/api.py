@@ -4,7 +4,7 @@ the file. A job is seen by whoever asked for it only (anyone else gets a 404).""
 
 from __future__ import annotations
 
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse
 from django.urls import path, reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -18,6 +18,7 @@ from tirek.exports import selectors, services
 from tirek.exports.choices import ExportFormat, ExportWhat
 from tirek.exports.indicators import PDF_LANGUAGES
 from tirek.exports.models import ExportJob
+from tirek.exports.views import file_response
 from tirek.reports.api import QUERY as INDICATOR_QUERY
 
 
@@ -160,12 +161,7 @@ class IndicatorExportView(APIView):
             params=request.query_params,
             language=request.query_params.get("language"),
         )
-        if isinstance(export.content, bytes):
-            response = HttpResponse(export.content, content_type=export.content_type)
-        else:
-            response = StreamingHttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
+        return file_response(export)
 
 
 extra_urlpatterns = [

@@ -22,7 +22,8 @@ def _invalid(request, error: ValidationError) -> HttpResponse:
     return render(request, "exports/invalid.html", {"fields": validation_fields(error)}, status=400)
 
 
-def _file_response(export: services.ExportFile) -> HttpResponse:
+def file_response(export: services.ExportFile) -> HttpResponse:
+    """An export as an attachment, the page's and the API's alike (streamed when it is a CSV)."""
     if isinstance(export.content, bytes):
         response = HttpResponse(export.content, content_type=export.content_type)
     else:
@@ -45,7 +46,7 @@ def indicator_export(request, code: str):
         )
     except ValidationError as error:
         return _invalid(request, error)
-    return _file_response(export)
+    return file_response(export)
 
 
 @login_required
@@ -65,7 +66,7 @@ def records_export(request, what: str):
             request, _("The list is long: it is being written, and can be downloaded here when ready.")
         )
         return redirect("exports:job_list")
-    return _file_response(result)
+    return file_response(result)
 
 
 @login_required

@@ -126,6 +126,7 @@ class IndicatorViewSet(TirekViewSet):
     def records(self, request, code=None):
         """The records behind the figure (managers: their organisation's; analysts get a 403)."""
         indicator = selectors.indicator_get(user=request.user, code=code)
+        selectors.require_record_reader(user=request.user)  # a 403 before the filters, as on the page
         form = IndicatorFilterForm(request.query_params, user=request.user, indicator=indicator, exact=True)
         if not form.is_valid():
             raise ValidationError(form.errors.as_data())

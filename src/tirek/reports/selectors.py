@@ -166,6 +166,17 @@ def _record_row(obj, *, person_path: str | None, date_path: str | None) -> dict:
     }
 
 
+def require_record_reader(*, user):
+    """The user's report reach when they may read the records behind a figure (a manager, in their own
+    organisation); analysts and administrators get a 403: they read figures, never records."""
+    from tirek.core.errors import NotAllowed
+
+    reach = reach_of(user)
+    if not reach.exact:
+        raise NotAllowed("reports.view")
+    return reach
+
+
 def indicator_records(
     *, user, code: str, filters: Filters, by: str | None = None, value: str | None = None, page=1
 ) -> dict:
@@ -176,14 +187,11 @@ def indicator_records(
     from django.core.exceptions import FieldError
     from django.db.models import Q
 
-    from tirek.core.errors import NotAllowed
     from tirek.core.paging import quick_page
     from tirek.reports.catalogue import UNKNOWN
 
     indicator = indicator_get(user=user, code=code)
-    reach = reach_of(user)
-    if not reach.exact:
-        raise NotAllowed("reports.view")
+    reach = require_record_reader(user=user)
     filters = reach.apply(filters)
     source = indicator.source
     records = source.records(filters, with_age=by == "age_band")

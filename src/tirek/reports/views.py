@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tirek.core.errors import NotAllowed
 from tirek.reports import selectors
 from tirek.reports.aggregates import aggregates_refresh_request
 from tirek.reports.catalogue import DIMENSION_NAMES
@@ -131,9 +130,7 @@ def dashboard_refresh(request):
 @login_required
 def indicator_records(request, code: str):
     indicator = selectors.indicator_get(user=request.user, code=code)
-    reach = selectors.report_reach(user=request.user)
-    if not reach.exact:
-        raise NotAllowed("reports.view")
+    selectors.require_record_reader(user=request.user)  # a 403 before the form, whatever the query
     form = IndicatorFilterForm(request.GET, user=request.user, indicator=indicator, exact=True)
     result = None
     if form.is_valid():
