@@ -106,6 +106,9 @@ class Membership(models.Model):
         related_name="memberships",
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # The person the organisation names as responsible for processing personal data (Law 94-V): reads the
+    # organisation's audit trail and is told of emergency access to its records.
+    is_data_protection_officer = models.BooleanField(_("data protection officer"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
