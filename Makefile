@@ -15,7 +15,7 @@ PG_URL := postgres://tirek:tirek@127.0.0.1:5432/tirek
 XDIST := -n 2 --dist loadfile
 
 .PHONY: setup system-packages venv static messages migrate collectstatic demo test check-migrations test-sqlite test-postgres test-browser \
-        check-catalogues lint fmt messages-update bench clean
+        check-catalogues lint scan fmt messages-update bench clean
 
 setup: system-packages venv static messages migrate collectstatic
 
@@ -68,15 +68,18 @@ collectstatic: venv static
 	$(TEST_ENV) $(TIREK) collectstatic --no-input -v 0
 
 # The worker runs the background tasks (long exports) beside the server and stops when the server does.
+# Two-step sign-in is optional in the demo (anyone can try it from their profile), so that every printed login
+# opens without a phone; production requires it for managers, analysts and administrators.
+DEMO_ENV := TIREK_DEBUG=1 TIREK_TWO_FACTOR_ROLES=
 demo: setup
-	TIREK_DEBUG=1 $(TIREK) demo
-	TIREK_DEBUG=1 $(TIREK) worker --no-reload & worker=$$!
+	$(DEMO_ENV) $(TIREK) demo
+	$(DEMO_ENV) $(TIREK) worker --no-reload & worker=$$!
 	trap 'kill $$worker 2>/dev/null || true' EXIT
-	TIREK_DEBUG=1 $(TIREK) runserver 127.0.0.1:8000
+	$(DEMO_ENV) $(TIREK) runserver 127.0.0.1:8000
 
 # The whole suite: lint, catalogues, migrations, SQLite, PostgreSQL and the browser; it ends with pytest's
 # summary line of the browser run and stops at the first failing step.
-test: setup lint check-catalogues check-migrations test-sqlite test-postgres test-browser
+test: setup lint scan check-catalogues check-migrations test-sqlite test-postgres test-browser
 
 check-migrations: venv
 	$(TEST_ENV) $(TIREK) makemigrations --check --dry-run -v 1
@@ -98,8 +101,15 @@ check-catalogues: venv
 	$(PY) scripts/check-catalogues
 
 lint: venv
-	$(VENV)/bin/ruff check src tests scripts/check-catalogues
+	$(VENV)/bin/ruff check src tests scripts/check-catalogues scripts/audit-dependencies
 	$(VENV)/bin/ruff format --check src tests
+
+# Security scanning: bandit fails on any high-severity finding in the application (settings in pyproject.toml's
+# [tool.bandit]; false positives are marked `# nosec BXXX` with the reason); pip-audit checks the locked
+# dependencies against PyPI's vulnerability feed and says so when the feed cannot be reached.
+scan: venv
+	$(VENV)/bin/bandit -r src -c pyproject.toml --severity-level high --quiet
+	$(PY) scripts/audit-dependencies
 
 fmt: venv
 	$(VENV)/bin/ruff check --fix src tests
@@ -115,14 +125,19 @@ messages-update: venv
 # Search timings on 250,000 generated persons on SQLite (var/bench.sqlite3, scripts/bench-search), then the
 # national-scale benchmark on PostgreSQL (database tirek_bench, scripts/bench): `tirek generate` data of
 # 250,000 persons, 100,000 cases and 10,000,000 sessions (reused when already there), pages, dashboards,
-# reports against their SQL floor, exports and the import. Each writes its tables into docs/performance.md.
+# reports against their SQL floor, exports and the import. Then the load test on the same data (scripts/load):
+# gunicorn with production settings and locust's mix of searches, case pages, day pages, logged sessions and
+# dashboards aiming at 200 requests a second for 2 minutes; BENCH_SOAK_MINUTES=30 adds a 30-minute soak that
+# samples the workers' memory. Each writes its tables into docs/performance.md.
 # A quicker try: make bench BENCH_ARGS="--persons 20000 --visits-per-case 20".
 BENCH_ARGS ?=
+BENCH_SOAK_MINUTES ?=
 bench: venv
 	mkdir -p var
 	$(TEST_ENV) TIREK_DATABASE_URL=sqlite:///$(CURDIR)/var/bench.sqlite3 $(PY) scripts/bench-search --persons 250000
 	if scripts/postgres-up; then
 	  $(TEST_ENV) TIREK_DATABASE_URL=$(PG_URL)_bench $(PY) scripts/bench $(BENCH_ARGS)
+	  TIREK_DATABASE_URL=$(PG_URL)_bench $(PY) scripts/load $(if $(BENCH_SOAK_MINUTES),--soak-minutes $(BENCH_SOAK_MINUTES))
 	else
 	  echo "PostgreSQL is not available: the national-scale benchmark needs it (measured search on SQLite only)."
 	fi

@@ -3,7 +3,9 @@ in each, an analyst, an administrator, and an outsider with no membership."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import time
 from dataclasses import dataclass
 from unittest import mock
 
@@ -12,8 +14,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone, translation
+from django_otp.oath import TOTP
 
 from tirek.accounts.models import Membership, User
+from tirek.accounts.sessions import PASSED, SECOND_STEP
 from tirek.cases.services import case_open
 from tirek.catalog.models import Profession
 from tirek.directory.models import Organisation, Programme, Region
@@ -40,9 +44,14 @@ class Cast:
     outsider: User
 
     def client(self, user: User | None) -> Client:
+        """A client signed in as `user`, past the second step of signing in where their role requires one."""
         client = Client()
         if user is not None:
             client.force_login(user)
+            session = client.session
+            if session.get(SECOND_STEP):
+                session[SECOND_STEP] = PASSED
+                session.save()
         return client
 
 
@@ -93,6 +102,25 @@ def member(
     )
     Membership.objects.create(user=user, organisation=organisation, role=role, profession=profession)
     return user
+
+
+@pytest.fixture
+def authenticator_code():
+    """authenticator_code(device or base32 key, steps_ahead=0): the code an authenticator app shows now (or
+    that many 30-second steps later: the server accepts one step either way, and each code only once)."""
+
+    def code(device_or_secret, steps_ahead: int = 0) -> str:
+        if isinstance(device_or_secret, str):
+            secret = device_or_secret.replace(" ", "")
+            totp = TOTP(base64.b32decode(secret + "=" * (-len(secret) % 8)))
+        else:
+            device = device_or_secret
+            device.refresh_from_db()
+            totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        totp.time = time.time() + steps_ahead * totp.step
+        return f"{totp.token():0{totp.digits}d}"
+
+    return code
 
 
 @pytest.fixture

@@ -7,18 +7,20 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView
+from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView, TwoFactorViewSet
 from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
 from tirek.catalog.api import DiagnosisViewSet, ProfessionViewSet, ServiceTypeViewSet, ServiceViewSet
 from tirek.courses import api as courses_api
 from tirek.directory.api import OrganisationViewSet, PartnershipViewSet, ProgrammeViewSet, RegionViewSet
+from tirek.emergency.api import EmergencyAccessViewSet
 from tirek.exports import api as exports_api
 from tirek.notifications import api as notifications_api
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportTemplateView, PersonImportView
+from tirek.people.retention_api import RetentionViewSet
 from tirek.plans import api as plans_api
 from tirek.referrals import api as referrals_api
 from tirek.reports import api as reports_api
@@ -40,6 +42,7 @@ router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("programmes", ProgrammeViewSet, basename="programme")
 router.register("partnerships", PartnershipViewSet, basename="partnership")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("emergency-access", EmergencyAccessViewSet, basename="emergency-access")
 router.register("catalog/service-types", ServiceTypeViewSet, basename="service-type")
 router.register("catalog/services", ServiceViewSet, basename="service")
 router.register("catalog/professions", ProfessionViewSet, basename="profession")
@@ -69,6 +72,12 @@ for module in APP_APIS:
 
 me = MeViewSet.as_view({"get": "retrieve", "patch": "partial_update"})
 me_active = MeViewSet.as_view({"post": "active_organisation"})
+me_logout_everywhere = MeViewSet.as_view({"post": "logout_everywhere"})
+two_step = TwoFactorViewSet.as_view({"get": "retrieve"})
+two_step_start = TwoFactorViewSet.as_view({"post": "start"})
+two_step_confirm = TwoFactorViewSet.as_view({"post": "confirm"})
+two_step_recovery = TwoFactorViewSet.as_view({"post": "recovery_codes"})
+two_step_disable = TwoFactorViewSet.as_view({"post": "disable"})
 
 app_name = "api"
 SWAGGER = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
@@ -76,6 +85,12 @@ SWAGGER = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
 urlpatterns = [
     path("me/", me, name="me"),
     path("me/active-organisation/", me_active, name="me-active-organisation"),
+    path("me/logout-everywhere/", me_logout_everywhere, name="me-logout-everywhere"),
+    path("me/two-step/", two_step, name="me-two-step"),
+    path("me/two-step/start/", two_step_start, name="me-two-step-start"),
+    path("me/two-step/confirm/", two_step_confirm, name="me-two-step-confirm"),
+    path("me/two-step/recovery-codes/", two_step_recovery, name="me-two-step-recovery-codes"),
+    path("me/two-step/disable/", two_step_disable, name="me-two-step-disable"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("people/import/", PersonImportView.as_view(), name="person-import"),
     path("people/import/template/", PersonImportTemplateView.as_view(), name="person-import-template"),
@@ -87,6 +102,8 @@ urlpatterns = [
         name="person-duplicates-dismiss",
     ),
     path("persons/merge/", PersonDuplicateViewSet.as_view({"post": "merge"}), name="person-merge"),
+    path("retention/", RetentionViewSet.as_view({"get": "report"}), name="retention"),
+    path("retention/run/", RetentionViewSet.as_view({"post": "run"}), name="retention-run"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's start-up script as a file (the CSP allows no inline script); its
     # page keeps a <style> block, allowed on this page alone.

@@ -47,6 +47,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "tirek.notifications",
     "tirek.reports",
     "tirek.exports",
+    "tirek.emergency",
 ]
 
 MIDDLEWARE = [
@@ -83,9 +87,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tirek.accounts.sessions.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "django_htmx.middleware.HtmxMiddleware",
     "tirek.core.middleware.ClientAddressMiddleware",
     "tirek.core.middleware.RejectNulMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -151,6 +156,23 @@ AXES_CLIENT_IP_CALLABLE = "tirek.accounts.throttling.client_ip"
 AXES_LOCKOUT_CALLABLE = "tirek.accounts.throttling.locked_out"
 AXES_VERBOSE = False
 
+# Two-step sign-in (tirek.accounts.two_factor): an authenticator app's code after the password, required for
+# the roles listed ("all" for everyone), optional for the others.
+TIREK_TWO_FACTOR_ROLES = env_list("TIREK_TWO_FACTOR_ROLES", ["manager", "analyst", "administrator"])
+_unknown_roles = set(TIREK_TWO_FACTOR_ROLES) - {
+    "all",
+    "specialist",
+    "coordinator",
+    "intake",
+    "manager",
+    "analyst",
+    "administrator",
+}
+if _unknown_roles:
+    raise ImproperlyConfigured(f"TIREK_TWO_FACTOR_ROLES: unknown roles {sorted(_unknown_roles)}")
+OTP_TOTP_ISSUER = "Tirek"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -179,9 +201,31 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
-DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
-# The largest scan a case document may be (files are never served from MEDIA_ROOT directly).
-TIREK_DOCUMENT_MAX_BYTES = env_int("TIREK_DOCUMENT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# Uploads: no request body and no uploaded file is larger than TIREK_UPLOAD_MAX_BYTES (the proxy's
+# client_max_body_size matches it, docs/deploy.md). A file over FILE_UPLOAD_MAX_MEMORY_SIZE goes to a
+# temporary file that keeps at most that many bytes (tirek.core.uploads); every form takes a single file.
+TIREK_UPLOAD_MAX_BYTES = env_int("TIREK_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = TIREK_UPLOAD_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "tirek.core.uploads.BoundedTemporaryFileUploadHandler",
+]
+DATA_UPLOAD_MAX_NUMBER_FILES = 5
+# Each kind of upload has its own limit, at most TIREK_UPLOAD_MAX_BYTES, and is recognised by its content, not
+# its name: a case document's scan (PDF, PNG, JPEG; tirek.cases.documents; never served from MEDIA_ROOT
+# directly) and a journal to import (XLSX or CSV; tirek.people.importing).
+TIREK_DOCUMENT_MAX_BYTES = env_int(
+    "TIREK_DOCUMENT_MAX_BYTES", TIREK_UPLOAD_MAX_BYTES, minimum=1024, maximum=TIREK_UPLOAD_MAX_BYTES
+)
+TIREK_IMPORT_MAX_BYTES = env_int(
+    "TIREK_IMPORT_MAX_BYTES",
+    min(5 * 1024 * 1024, TIREK_UPLOAD_MAX_BYTES),
+    minimum=1024,
+    maximum=TIREK_UPLOAD_MAX_BYTES,
+)
+# Emergency access ("break the glass"): how long a manager's opening of a record outside their reach lasts.
+TIREK_EMERGENCY_ACCESS_HOURS = env_int("TIREK_EMERGENCY_ACCESS_HOURS", 3, minimum=1, maximum=24)
 # Counts from 1 to this minus one are shown to analysts as "<N" in reports (small-count suppression).
 TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Exports: a list longer than SYNC_ROWS is written in the background, reporting its progress every
@@ -189,6 +233,13 @@ TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=
 TIREK_EXPORT_SYNC_ROWS = env_int("TIREK_EXPORT_SYNC_ROWS", 2000, minimum=1)
 TIREK_EXPORT_PROGRESS_ROWS = env_int("TIREK_EXPORT_PROGRESS_ROWS", 2000, minimum=1)
 TIREK_EXPORT_KEEP_DAYS = env_int("TIREK_EXPORT_KEEP_DAYS", 7, minimum=1)
+# Retention (README "Retention", tirek.people.retention): years after a person's last record of each type
+# ended before `tirek retention --apply` anonymises them. Finished exports are kept TIREK_EXPORT_KEEP_DAYS.
+TIREK_RETENTION_YEARS = env_int("TIREK_RETENTION_YEARS", 10, minimum=1, maximum=100)
+TIREK_RETENTION = {
+    "case": TIREK_RETENTION_YEARS,
+    "appeal": env_int("TIREK_RETENTION_APPEAL_YEARS", TIREK_RETENTION_YEARS, minimum=1, maximum=100),
+}
 
 # Background tasks (large exports, the refresh of report aggregates): queued in the database and run by
 # `tirek worker`; "immediate" runs them at once in the request (tests, a single-process trial).
@@ -222,15 +273,30 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SESSION_COOKIE_SECURE = env_bool("TIREK_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SESSION_COOKIE_HTTPONLY = True
+# A session lasts TIREK_SESSION_SECONDS from sign-in whatever the activity, and ends sooner after
+# TIREK_SESSION_IDLE_MINUTES without a request (tirek.accounts.sessions).
 SESSION_COOKIE_AGE = env_int("TIREK_SESSION_SECONDS", 12 * 60 * 60, minimum=60)
+TIREK_SESSION_IDLE_MINUTES = env_int("TIREK_SESSION_IDLE_MINUTES", 30, minimum=1)
 SESSION_COOKIE_NAME = "tirek_session"
 CSRF_COOKIE_NAME = "tirek_csrftoken"
-SECURE_SSL_REDIRECT = env_bool("TIREK_SSL_REDIRECT", False)
+# Behind the TLS proxy (docs/deploy.md) Django learns the scheme from X-Forwarded-Proto, so redirecting plain
+# HTTP to HTTPS is safe and is then the default (the proxy redirects too; this covers a request that reaches
+# Tirek another way).
+_BEHIND_TLS_PROXY = env_bool("TIREK_BEHIND_TLS_PROXY", False)
+if _BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("TIREK_SSL_REDIRECT", _BEHIND_TLS_PROXY)
 SECURE_HSTS_SECONDS = env_int("TIREK_HSTS_SECONDS", 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("TIREK_HSTS_PRELOAD", False)
-if env_bool("TIREK_BEHIND_TLS_PROXY", False):
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SILENCED_SYSTEM_CHECKS = [
+    # security.W021 asks every site with HSTS to send "preload" too. Preloading puts the whole registrable
+    # domain (often a ministry's or an akimat's, with other services on it) into the browsers' built-in list:
+    # a decision for that domain's owner, not for one application, and one that takes months to undo. ASVS
+    # level 2 does not ask for it: without it only a browser's very first visit, typed without https://, can
+    # be downgraded; from then on HSTS holds. A deployment that owns its domain opts in: TIREK_HSTS_PRELOAD=1.
+    "security.W021",
+]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
 from tirek.assessments.models import Instrument
@@ -11,7 +12,7 @@ from tirek.people.services import person_register
 
 
 def days_ago(days: int) -> dt.date:
-    return dt.date.today() - dt.timedelta(days=days)
+    return timezone.localdate() - dt.timedelta(days=days)
 
 
 def register_child(cast, *, age_days: int, gestation_weeks: int | None = None, organisation=None, actor=None):

@@ -68,3 +68,35 @@ def serious_accessibility_violations():
         ]
 
     return check
+
+
+@pytest.fixture
+def sign_in(authenticator_code):
+    """sign_in(page, live_server, username, password, language="kk"): sign in through the login page and, when
+    the user's role asks for it, the second step, as the user would with the authenticator app on their phone
+    (a manager's first sign-in sets the app up from the key on the page)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    def sign_in_as(page, live_server, username: str, password: str, language: str = "kk") -> None:
+        page.context.clear_cookies()
+        page.goto(f"{live_server.url}/accounts/login/")
+        if language != "kk":
+            page.get_by_test_id(f"language-{language}").click()
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.get_by_test_id("login-submit").click()
+        page.wait_for_load_state("networkidle")
+        if "/accounts/two-step/setup/" in page.url:
+            secret = page.get_by_test_id("totp-secret").inner_text()
+            page.fill("#id_code", authenticator_code(secret))
+            page.get_by_test_id("second-step-submit").click()
+            page.get_by_test_id("recovery-codes-done").click()
+        elif "/accounts/two-step/" in page.url:
+            device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+            page.fill("#id_code", authenticator_code(device, 1))
+            page.get_by_test_id("second-step-submit").click()
+        page.wait_for_load_state("networkidle")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+
+    return sign_in_as

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from tirek.cases.services import case_open, case_set_team
@@ -17,17 +18,8 @@ from tirek.plans.services import plan_create, plan_goal_add
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def sign_in(page: Page, live_server, username: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_load_state("networkidle")
-
-
 def test_everyday_pages_have_no_serious_accessibility_violations(
-    page: Page, live_server, cast, password, serious_accessibility_violations
+    page: Page, live_server, cast, password, serious_accessibility_violations, sign_in
 ):
     child = person_register(
         actor=cast.coordinator_a,
@@ -35,7 +27,7 @@ def test_everyday_pages_have_no_serious_accessibility_violations(
         surname="Омаров",
         given_name="Әли",
         sex="male",
-        birth_date=dt.date.today() - dt.timedelta(days=600),
+        birth_date=timezone.localdate() - dt.timedelta(days=600),
         iin_missing_reason="newborn",
     )
     case = case_open(
@@ -56,7 +48,7 @@ def test_everyday_pages_have_no_serious_accessibility_violations(
         domain="communication",
         wording="10 сөзбен өтініш білдіреді",
         criterion="5 жағдайдың 4-інде",
-        target_date=dt.date.today() + dt.timedelta(days=180),
+        target_date=timezone.localdate() + dt.timedelta(days=180),
     )
 
     refused = []
@@ -109,6 +101,8 @@ def test_everyday_pages_have_no_serious_accessibility_violations(
         "/reports/visits_delivered/?by=mode",
         "/reports/dashboard/",
         "/reports/new_cases/records/",
+        "/accounts/profile/",
+        "/emergency/",
     ):
         response = page.goto(f"{live_server.url}{path}")
         assert response is not None and response.status == 200, path

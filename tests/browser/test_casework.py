@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tirek.accounts.models import Membership, User
@@ -17,17 +18,6 @@ from tirek.services.models import Visit
 
 # serialized_rollback: the reference data of the migrations (services, professions) is back for each test.
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def sign_in(page: Page, live_server, username: str, password: str, language: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    if language != "kk":
-        page.get_by_test_id(f"language-{language}").click()
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_test_id("login-submit").click()
-    expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 def a_case_with_a_draft_plan(cast):
@@ -47,7 +37,7 @@ def a_case_with_a_draft_plan(cast):
         surname="Омаров",
         given_name="Әли",
         sex="male",
-        birth_date=dt.date.today() - dt.timedelta(days=600),
+        birth_date=timezone.localdate() - dt.timedelta(days=600),
         iin_missing_reason="newborn",
     )
     case = case_open(
@@ -68,7 +58,7 @@ def a_case_with_a_draft_plan(cast):
         domain="communication",
         wording="10 сөзбен өтініш білдіреді",
         criterion="5 жағдайдың 4-інде",
-        target_date=dt.date.today() + dt.timedelta(days=180),
+        target_date=timezone.localdate() + dt.timedelta(days=180),
     )
     planned_service_add(
         actor=cast.coordinator_a,
@@ -79,9 +69,9 @@ def a_case_with_a_draft_plan(cast):
         frequency_period="week",
         minutes=30,
         mode="home",
-        start_date=dt.date.today(),
+        start_date=timezone.localdate(),
         family_consent=True,
-        consent_date=dt.date.today(),
+        consent_date=timezone.localdate(),
     )
     return case, plan, speech
 
@@ -89,7 +79,7 @@ def a_case_with_a_draft_plan(cast):
 def log_session(page: Page, live_server, case, service, mode: str, time: str) -> None:
     page.goto(f"{live_server.url}/visits/new/?case={case.pk}")
     page.select_option("#id_status", "attended")
-    page.fill("#id_date", dt.date.today().isoformat())
+    page.fill("#id_date", timezone.localdate().isoformat())
     page.fill("#id_time", time)
     page.select_option("#id_service", str(service.pk))
     page.select_option("#id_mode", mode)
@@ -99,7 +89,7 @@ def log_session(page: Page, live_server, case, service, mode: str, time: str) ->
 
 @pytest.mark.parametrize("language", ["kk", "ru"])
 def test_a_specialist_logs_home_and_video_sessions_and_a_coordinator_approves_the_plan(
-    page: Page, live_server, cast, password, language
+    page: Page, live_server, cast, password, language, sign_in
 ):
     case, plan, speech = a_case_with_a_draft_plan(cast)
     colleague = User.objects.create_user(username="dana", password=password, active_organisation=cast.almaty)

@@ -23,15 +23,6 @@ from tirek.referrals.services import covering_consent
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def sign_in(page: Page, live_server, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.get_by_test_id("login-submit").click()
-    expect(page.locator("html")).to_have_attribute("lang", "kk")
-
-
 def a_child_to_refer(kenes: Organisation, kamkorlyk: Organisation) -> Case:
     """An open case of Кеңес whose child the unit's early-intervention programme may take, with a consent
     that covers sharing with the unit (recorded by the centre's coordinator when the demo has none)."""
@@ -60,13 +51,15 @@ def a_child_to_refer(kenes: Organisation, kamkorlyk: Organisation) -> Case:
     raise AssertionError("the demo has no child for the unit")
 
 
-def test_a_referral_sent_by_one_demo_organisation_and_accepted_by_another_in_kazakh(page: Page, live_server):
+def test_a_referral_sent_by_one_demo_organisation_and_accepted_by_another_in_kazakh(
+    page: Page, live_server, sign_in
+):
     call_command("demo", stdout=StringIO())
     kenes = Organisation.objects.get(name_en__contains="Kenes")
     kamkorlyk = Organisation.objects.get(name_en__contains="Kamkorlyk")
     case = a_child_to_refer(kenes, kamkorlyk)
 
-    sign_in(page, live_server, "coordinator")
+    sign_in(page, live_server, "coordinator", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/cases/{case.pk}/")
     page.get_by_test_id("refer-case").click()
     page.select_option("#id_region", str(kamkorlyk.region_id))
@@ -81,7 +74,7 @@ def test_a_referral_sent_by_one_demo_organisation_and_accepted_by_another_in_kaz
 
     manager = User.objects.get(username="shymkent")
     user_switch_organisation(user=manager, organisation_id=kamkorlyk.pk)
-    sign_in(page, live_server, "shymkent")
+    sign_in(page, live_server, "shymkent", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/referrals/")
     row = page.locator(f'[data-testid="referral-row"][data-number="{referral.number}"]')
     expect(row.get_by_test_id("days-waiting")).to_be_visible()

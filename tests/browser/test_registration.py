@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tirek.core.iin import check_digit
@@ -23,20 +24,12 @@ def synthetic_iin(birth: dt.date, century_sex: int) -> str:
         serial += 1
 
 
-def sign_in(page: Page, live_server, username: str, password: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", password)
-    page.get_by_test_id("login-submit").click()
-    expect(page.locator("html")).to_have_attribute("lang", "kk")
-
-
 def test_register_a_child_and_parent_with_consent_enrol_and_find_by_latin_spelling(
-    page: Page, live_server, cast, password
+    page: Page, live_server, cast, password, sign_in
 ):
     from tirek.catalog.models import ClosureReason  # noqa: F401  (catalog data present after flushes)
 
-    today = dt.date.today()
+    today = timezone.localdate()
     child_birth = today.replace(day=1) - dt.timedelta(days=600)
     child_iin = synthetic_iin(child_birth, 6)
     mother_iin = synthetic_iin(dt.date(1994, 4, 12), 4)

@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tirek.people.services import person_register
 
 
 def months_ago(months: int) -> dt.date:
-    today = dt.date.today()
+    today = timezone.localdate()
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return dt.date(year, month + 1, min(today.day, 28))
 

@@ -5,6 +5,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tirek.cases.models import CaseEvent
 from tirek.cases.services import case_open
@@ -24,7 +25,7 @@ def test_the_case_page_costs_the_same_queries_however_long_the_history(cast, dja
         surname="Омаров",
         given_name="Әли",
         sex="male",
-        birth_date=dt.date.today() - dt.timedelta(days=500),
+        birth_date=timezone.localdate() - dt.timedelta(days=500),
         iin_missing_reason="newborn",
     )
     case = case_open(
@@ -47,4 +48,4 @@ def test_the_case_page_costs_the_same_queries_however_long_the_history(cast, dja
         page = client.get(url)
     content = page.content.decode()
     assert 'data-testid="case-work"' in content
-    assert page.context["age_months"] == child.age_in_months(dt.date.today())
+    assert page.context["age_months"] == child.age_in_months(timezone.localdate())

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.models import Case
@@ -30,7 +30,7 @@ def test_a_case_gets_a_number_per_organisation_and_year(cast, toddler):
     cast.almaty.case_prefix = "KEN"
     cast.almaty.save()
     case = open_case(cast, toddler)
-    year = dt.date.today().year
+    year = timezone.localdate().year
     assert case.number == f"KEN-{year}-00001"
     assert case.status == "intake"
     assert [e.kind for e in case.events.all()] == ["opened"]
@@ -103,7 +103,7 @@ def test_activation_needs_the_consent_to_services(cast, toddler):
             person=toddler,
             given_by=mother,
             purposes=["services"],
-            given_on=dt.date.today(),
+            given_on=timezone.localdate(),
         )
     family_member_add(
         actor=cast.coordinator_a, family=family, person=mother, role="mother", is_legal_representative=True
@@ -115,7 +115,7 @@ def test_activation_needs_the_consent_to_services(cast, toddler):
             person=toddler,
             given_by=toddler,
             purposes=["services"],
-            given_on=dt.date.today(),
+            given_on=timezone.localdate(),
         )
     consent_record(
         actor=cast.coordinator_a,
@@ -123,7 +123,7 @@ def test_activation_needs_the_consent_to_services(cast, toddler):
         person=toddler,
         given_by=mother,
         purposes=["services", "data_processing"],
-        given_on=dt.date.today(),
+        given_on=timezone.localdate(),
     )
     case_change_status(actor=cast.coordinator_a, case=case, status="active")
     assert case.status == "active"
@@ -144,7 +144,7 @@ def test_the_status_flow_is_enforced_and_closing_needs_a_reason(cast, toddler):
         note="Astana",
     )
     assert case.status == "closed"
-    assert case.closed_on == dt.date.today()
+    assert case.closed_on == timezone.localdate()
     with pytest.raises(ValidationError):
         case_close(
             actor=cast.coordinator_a,
@@ -214,7 +214,7 @@ def test_the_api_opens_a_case_and_answers_bad_input_in_the_error_shape(cast, tod
         "person": str(toddler.pk),
         "programme": str(cast.programme_a.pk),
         "referral_source": "hotline_150",
-        "referral_received_on": str(dt.date.today() - dt.timedelta(days=3)),
+        "referral_received_on": str(timezone.localdate() - dt.timedelta(days=3)),
     }
     created = client.post("/api/v1/cases/", body, content_type="application/json")
     assert created.status_code == 201
@@ -264,7 +264,7 @@ def test_the_case_list_runs_a_fixed_number_of_queries(cast, django_assert_max_nu
             surname=f"Бала{n}",
             given_name="Ә",
             sex="male",
-            birth_date=dt.date.today() - dt.timedelta(days=400),
+            birth_date=timezone.localdate() - dt.timedelta(days=400),
             iin_missing_reason="unknown",
         )
         open_case(cast, person, coordinator=cast.coordinator_a)

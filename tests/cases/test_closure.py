@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.models import Case
@@ -25,7 +26,7 @@ def case(cast, toddler):
         person=toddler,
         programme=cast.programme_a,
         referral_source="polyclinic",
-        opened_on=dt.date.today() - dt.timedelta(days=30),
+        opened_on=timezone.localdate() - dt.timedelta(days=30),
     )
 
 
@@ -66,7 +67,7 @@ def test_goals_achieved_requires_the_three_exit_ratings(cast, case):
     assert (case.status, case.closure_destination, case.exit_rated_on) == (
         "closed",
         "kindergarten",
-        dt.date.today(),
+        timezone.localdate(),
     )
     assert (case.exit_social, case.exit_knowledge, case.exit_needs) == (5, 4, 6)
     closed = case.events.get(kind="closed")
@@ -87,7 +88,7 @@ def test_exit_ratings_are_optional_when_the_family_moved_but_all_three_or_none(c
 
 
 def test_entry_ratings_are_recorded_and_compared_at_exit(cast, case):
-    rated_on = dt.date.today() - dt.timedelta(days=20)
+    rated_on = timezone.localdate() - dt.timedelta(days=20)
     case_record_entry_outcomes(
         actor=cast.coordinator_a, case=case, social=2, knowledge=3, needs=2, rated_on=rated_on
     )
@@ -177,7 +178,7 @@ def test_the_api_records_entry_ratings(cast, case):
     assert bad.status_code == 400
     saved = client.post(url, {"social": 1, "knowledge": 3, "needs": 2}, content_type="application/json")
     assert saved.status_code == 200
-    assert (saved.json()["entry_social"], saved.json()["entry_rated_on"]) == (1, str(dt.date.today()))
+    assert (saved.json()["entry_social"], saved.json()["entry_rated_on"]) == (1, str(timezone.localdate()))
     assert (
         cast.client(cast.specialist_a)
         .post(url, {"social": 1, "knowledge": 3, "needs": 2}, content_type="application/json")

@@ -6,16 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
-from django.urls import NoReverseMatch, reverse
-from rest_framework.test import APIRequestFactory, force_authenticate
+from django.urls import reverse
+from django.utils import timezone
 
-from tirek.cases.api import DeadlineViewSet
 from tirek.cases.models import CaseEvent
 from tirek.cases.services import case_open
 from tirek.people.services import person_register
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def enrol(cast, n: int, *, received_days_ago: int, coordinator=None, organisation=None):
@@ -60,27 +58,14 @@ def fresh(cast):
     return enrol(cast, 2, received_days_ago=3)
 
 
-def deadline_api(user):
-    """A GET of /api/v1/deadlines/ as `user` — through the project's router once the viewset is registered
-    there, through the viewset itself until then."""
-    try:
-        url = reverse("api:deadline-list")
-    except NoReverseMatch:
-        view = DeadlineViewSet.as_view({"get": "list"})
-
-        def get(**params):
-            request = APIRequestFactory().get("/api/v1/deadlines/", params)
-            force_authenticate(request, user=user)
-            return view(request).render()
-
-        return get
-    client = Client()
-    client.force_login(user)
-    return lambda **params: client.get(url, params)
+def deadline_api(cast, user):
+    """A GET of /api/v1/deadlines/ as `user`, signed in through the cast's client."""
+    client = cast.client(user)
+    return lambda **params: client.get(reverse("api:deadline-list"), params)
 
 
-def api_deadlines(user, **params):
-    return deadline_api(user)(**params)
+def api_deadlines(cast, user, **params):
+    return deadline_api(cast, user)(**params)
 
 
 # -- the page --------------------------------------------------------------------------------------------
@@ -139,12 +124,12 @@ def test_the_deadline_list_runs_a_fixed_number_of_queries(cast, django_assert_ma
         response = client.get(reverse("cases:deadline_list"), {"state": "overdue"})
     # Referred 46–59 days ago: n = 16…29, of which 18, 21, 24 and 27 have a plan.
     assert len(response.context["page"]) == 10
-    fetch = deadline_api(cast.manager_a)
+    fetch = deadline_api(cast, cast.manager_a)
     with django_assert_max_num_queries(8):
         api = fetch()
     assert api.status_code == 200
     # And due soon, referred 38–45 days ago: n = 8…15, of which 9, 12 and 15 have a plan.
-    assert len(api.data["results"]) == 10 + 5
+    assert len(api.json()["results"]) == 10 + 5
     with django_assert_max_num_queries(12):
         assert client.get(reverse("web:home")).status_code == 200
 
@@ -153,24 +138,24 @@ def test_the_deadline_list_runs_a_fixed_number_of_queries(cast, django_assert_ma
 
 
 def test_the_api_lists_deadlines_with_their_clock(cast, overdue, due_soon):
-    response = api_deadlines(cast.coordinator_a)
+    response = api_deadlines(cast, cast.coordinator_a)
     assert response.status_code == 200
-    first = response.data["results"][0]
+    first = response.json()["results"][0]
     assert first["case"] == str(overdue.pk) and first["case_number"] == overdue.number
     assert first["deadline"]["clock"] == "first_plan"
     assert first["deadline"]["state"] == "overdue"
     assert first["deadline"]["due_on"] == str(overdue.referral_received_on + dt.timedelta(days=45))
     assert first["deadline"]["days_left"] == -5
-    later = api_deadlines(cast.coordinator_a, on=str(TODAY + dt.timedelta(days=10)), state="overdue")
-    assert {row["case"] for row in later.data["results"]} == {str(overdue.pk), str(due_soon.pk)}
+    later = api_deadlines(cast, cast.coordinator_a, on=str(TODAY + dt.timedelta(days=10)), state="overdue")
+    assert {row["case"] for row in later.json()["results"]} == {str(overdue.pk), str(due_soon.pk)}
 
 
 def test_the_api_deadlines_are_scoped_and_role_checked(cast, overdue):
-    assert api_deadlines(cast.manager_b).data["results"] == []
-    assert api_deadlines(cast.manager_b, programme=str(cast.programme_a.pk)).status_code == 404
-    assert api_deadlines(cast.specialist_a).status_code == 403
-    assert api_deadlines(cast.coordinator_a, state="nonsense").status_code == 400
-    assert api_deadlines(cast.coordinator_a, on="not-a-date").status_code == 400
+    assert api_deadlines(cast, cast.manager_b).json()["results"] == []
+    assert api_deadlines(cast, cast.manager_b, programme=str(cast.programme_a.pk)).status_code == 404
+    assert api_deadlines(cast, cast.specialist_a).status_code == 403
+    assert api_deadlines(cast, cast.coordinator_a, state="nonsense").status_code == 400
+    assert api_deadlines(cast, cast.coordinator_a, on="not-a-date").status_code == 400
 
 
 def test_the_api_shows_a_cases_clocks(cast, overdue):

@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.deadlines import (
@@ -95,7 +96,7 @@ def test_an_open_pause_counts_up_to_the_day_in_question(cast, case):
     deadline_pause(actor=cast.coordinator_a, case=case, reason="consent_pending", starts_on=day(10))
     paused = first_plan_clock(case, day(46))
     assert (paused.state, paused.paused_days, paused.due_on) == ("paused", 36, day(45 + 36))
-    today = dt.date.today()
+    today = timezone.localdate()
     assert first_plan_clock(case, today).paused_days == (today - day(10)).days
 
 
@@ -117,7 +118,7 @@ def test_a_plan_approved_after_the_deadline_is_met_late(case):
 
 def test_the_day_of_an_event_without_a_date_is_the_day_it_was_written(case):
     CaseEvent.objects.create(case=case, kind="plan_approved", data={})
-    assert first_plan_approved_on(case) == dt.date.today()
+    assert first_plan_approved_on(case) == timezone.localdate()
 
 
 # -- plan review -----------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tirek.core.iin import check_digit
 from tirek.people.services import person_register
@@ -27,7 +28,7 @@ def iin():
 @pytest.fixture
 def child(cast):
     """A two-year-old registered by the Almaty centre."""
-    birth = dt.date.today().replace(day=1) - dt.timedelta(days=730)
+    birth = timezone.localdate().replace(day=1) - dt.timedelta(days=730)
     return person_register(
         actor=cast.coordinator_a,
         organisation=cast.almaty,

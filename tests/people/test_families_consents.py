@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
+from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
 from tirek.people.models import Consent, FamilyMember
@@ -60,7 +61,7 @@ def test_a_consent_is_given_by_the_legal_representative_and_can_be_withdrawn(cas
         "person": str(child.pk),
         "given_by": str(mother.pk),
         "purposes": ["services", "sharing"],
-        "given_on": str(dt.date.today()),
+        "given_on": str(timezone.localdate()),
         "shared_with": [str(cast.shymkent.pk)],
         "document_reference": "№12",
     }
@@ -110,7 +111,7 @@ def test_consents_and_families_of_another_organisation_are_not_found(cast, child
             "person": str(child.pk),
             "given_by": str(mother.pk),
             "purposes": ["services"],
-            "given_on": str(dt.date.today()),
+            "given_on": str(timezone.localdate()),
         },
         content_type="application/json",
     ).json()

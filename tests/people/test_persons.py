@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.services import case_open
@@ -66,7 +67,7 @@ def test_without_iin_a_reason_is_required(cast):
         given_name="Б",
         sex="male",
         iin_missing_reason="newborn",
-        birth_date=dt.date.today(),
+        birth_date=timezone.localdate(),
     )
     assert newborn.iin is None
 

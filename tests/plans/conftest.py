@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from tirek.cases.services import case_open
 from tirek.catalog.models import Profession, Service
@@ -13,7 +14,7 @@ from tirek.plans.services import plan_activate, plan_approve, plan_create, plan_
 
 
 def _months_ago(months: int) -> dt.date:
-    today = dt.date.today()
+    today = timezone.localdate()
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return dt.date(year, month + 1, min(today.day, 28))
 
@@ -65,7 +66,7 @@ def add_goal():
             "domain": "communication",
             "wording": "Су, нан, ойыншық сияқты 10 сөзбен өтініш білдіреді",
             "criterion": "5 жағдайдың 4-інде",
-            "target_date": dt.date.today() + dt.timedelta(days=180),
+            "target_date": timezone.localdate() + dt.timedelta(days=180),
             **extra,
         }
         return plan_goal_add(actor=actor, plan=plan, **fields)
@@ -84,9 +85,9 @@ def add_service(speech):
             "frequency_period": "week",
             "minutes": 30,
             "mode": "centre",
-            "start_date": dt.date.today() - dt.timedelta(days=30),
+            "start_date": timezone.localdate() - dt.timedelta(days=30),
             "family_consent": consent,
-            "consent_date": dt.date.today() - dt.timedelta(days=35) if consent else None,
+            "consent_date": timezone.localdate() - dt.timedelta(days=35) if consent else None,
             **extra,
         }
         return planned_service_add(actor=actor, plan=plan, **fields)
@@ -126,7 +127,7 @@ def in_force(cast, draft):
 
     def make(**extra):
         plan = draft(**extra)
-        day = dt.date.today() - dt.timedelta(days=30)
+        day = timezone.localdate() - dt.timedelta(days=30)
         plan_approve(actor=cast.manager_a, plan=plan, approved_on=day)
         return plan_activate(actor=cast.coordinator_a, plan=plan, active_from=day)
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tirek.audit.models import AuditEvent
 from tirek.plans.models import Plan
@@ -57,7 +58,7 @@ def test_the_case_team_writes_approves_puts_in_force_and_reviews_a_plan_in_the_b
     plan = Plan.objects.get(case=case)
     assert created.status_code == 302 and created.url == reverse("plans:plan_detail", args=[plan.pk])
     assert plan.present_levels == {"communication": "Жеке буындарды айтады."}
-    target = (dt.date.today() + dt.timedelta(days=150)).isoformat()
+    target = (timezone.localdate() + dt.timedelta(days=150)).isoformat()
     goal = {"domain": "communication", "wording": "10 сөз", "criterion": "5-тен 4", "target_date": target}
     assert coordinator.post(reverse("plans:goal_add", args=[plan.pk]), goal).status_code == 302
     service, profession = speech
@@ -69,12 +70,12 @@ def test_the_case_team_writes_approves_puts_in_force_and_reviews_a_plan_in_the_b
         "frequency_period": "week",
         "minutes": 30,
         "mode": "home",
-        "start_date": dt.date.today().isoformat(),
+        "start_date": timezone.localdate().isoformat(),
         "family_consent": "on",
     }
     refused = coordinator.post(reverse("plans:service_add", args=[plan.pk]), planned)
     assert refused.status_code == 200 and refused.context["form"].errors["consent_date"]
-    planned["consent_date"] = dt.date.today().isoformat()
+    planned["consent_date"] = timezone.localdate().isoformat()
     assert coordinator.post(reverse("plans:service_add", args=[plan.pk]), planned).status_code == 302
     page = manager.get(reverse("plans:plan_detail", args=[plan.pk])).content.decode()
     assert 'data-testid="plan-approve"' in page and "10 сөз" in page
@@ -132,10 +133,14 @@ def test_roles_without_the_right_get_403_on_every_page(cast, case, draft, almaty
     coordinator = cast.client(cast.coordinator_a)
     assert coordinator.get(pages["plan_approve"]).status_code == 403  # the author, not a manager
     assert coordinator.post(pages["plan_approve"], {}).status_code == 403
-    for role in ("intake", "analyst"):
-        client = cast.client(almaty_member(role))
-        for name in READ_PAGES:
-            assert client.get(pages[name]).status_code == 403, (role, name)
+    intake = cast.client(almaty_member("intake"))
+    for name in READ_PAGES:
+        assert intake.get(pages[name]).status_code == 403, name
+    # The analyst is refused a plan (403) and told its child's case does not exist (404); the exact status of
+    # each page is proven by tests/security/test_authorisation_matrix.py.
+    analyst = cast.client(almaty_member("analyst"))
+    for name in READ_PAGES:
+        assert analyst.get(pages[name]).status_code in (403, 404), name
     assert Plan.objects.get(pk=plan.pk).status == "draft" and plan.goals.count() == 1
 
 
@@ -165,7 +170,7 @@ def busy_plan(cast, in_force, add_goal, add_service):
         add_service(cast.coordinator_a, plan, provider=cast.specialist_a)
     for service in plan.services.filter(family_consent=False):
         planned_service_update(
-            actor=cast.coordinator_a, service=service, family_consent=True, consent_date=dt.date.today()
+            actor=cast.coordinator_a, service=service, family_consent=True, consent_date=timezone.localdate()
         )
     from tirek.plans.services import plan_activate, plan_approve
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
 from tirek.audit.models import AuditEvent
@@ -43,7 +44,7 @@ def test_a_plan_goes_from_draft_through_approval_into_force_and_review(cast, cas
         cast.coordinator_a,
         cast.coordinator_a,
     )
-    today = dt.date.today()
+    today = timezone.localdate()
     plan_approve(actor=cast.manager_a, plan=plan)
     assert (plan.status, plan.approved_by, plan.approved_on) == ("approved", cast.manager_a, today)
     plan_activate(actor=cast.coordinator_a, plan=plan)
@@ -136,10 +137,10 @@ def test_approval_needs_a_goal_and_the_family_consent_to_every_service(cast, dra
         actor=cast.coordinator_a,
         service=unconsented,
         family_consent=True,
-        consent_date=dt.date.today(),
+        consent_date=timezone.localdate(),
     )
     with pytest.raises(ValidationError) as refused:  # the consent came after the approval date
-        plan_approve(actor=cast.manager_a, plan=plan, approved_on=dt.date.today() - dt.timedelta(days=1))
+        plan_approve(actor=cast.manager_a, plan=plan, approved_on=timezone.localdate() - dt.timedelta(days=1))
     assert "approved_on" in refused.value.message_dict
     plan_approve(actor=cast.manager_a, plan=plan)
     assert plan.status == "approved"
@@ -193,14 +194,18 @@ def test_activation_supersedes_the_plan_in_force(cast, case, in_force):
         plan_approve(actor=cast.manager_a, plan=second)
     for service in second.services.all():
         planned_service_update(
-            actor=cast.coordinator_a, service=service, family_consent=True, consent_date=dt.date.today()
+            actor=cast.coordinator_a, service=service, family_consent=True, consent_date=timezone.localdate()
         )
     plan_approve(actor=cast.manager_a, plan=second)
     first.refresh_from_db()
     assert first.status == "active"  # approval alone changes nothing in force
     plan_activate(actor=cast.coordinator_a, plan=second)
     first.refresh_from_db()
-    assert (first.status, first.superseded_by, first.superseded_on) == ("superseded", second, dt.date.today())
+    assert (first.status, first.superseded_by, first.superseded_on) == (
+        "superseded",
+        second,
+        timezone.localdate(),
+    )
     assert second.status == "active"
     assert list(case.plans.filter(status__in=["active", "reviewed"])) == [second]
     assert kinds(case)[-2:] == ["plan_superseded", "plan_activated"]
@@ -230,7 +235,7 @@ def test_a_review_needs_a_rating_for_every_goal_and_sets_the_next_review_six_mon
     with pytest.raises(NotAllowed):
         plan_review(actor=cast.specialist_a, plan=plan, ratings=all_ratings(plan))
     assert not plan.reviews.exists()
-    reviewed_on = dt.date.today() - dt.timedelta(days=2)
+    reviewed_on = timezone.localdate() - dt.timedelta(days=2)
     review = plan_review(
         actor=cast.coordinator_a,
         plan=plan,
@@ -271,7 +276,7 @@ def test_approval_and_the_close_of_a_plan_are_audited(cast, in_force):
     second = plan_new_version(actor=cast.manager_a, plan=first)
     for service in second.services.all():
         planned_service_update(
-            actor=cast.manager_a, service=service, family_consent=True, consent_date=dt.date.today()
+            actor=cast.manager_a, service=service, family_consent=True, consent_date=timezone.localdate()
         )
     plan_approve(actor=cast.manager_a, plan=second)
     plan_activate(actor=cast.manager_a, plan=second)

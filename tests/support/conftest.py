@@ -14,7 +14,7 @@ from tirek.support.services import appeal_register
 
 
 def months_ago(months: int) -> dt.date:
-    today = dt.date.today()
+    today = timezone.localdate()
     year, month = divmod(today.year * 12 + today.month - 1 - months, 12)
     return dt.date(year, month + 1, min(today.day, 28))
 

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tirek.accounts import services
+from tirek.accounts import services, two_factor
 from tirek.accounts.choices import Role
 from tirek.accounts.forms import phone_validator
 from tirek.accounts.models import Membership, User
@@ -41,6 +41,7 @@ class MembershipSerializer(serializers.ModelSerializer):
             "role",
             "profession",
             "is_active",
+            "is_data_protection_officer",
             "created_at",
             "updated_at",
         ]
@@ -69,7 +70,7 @@ class MembershipInputSerializer(InputSerializer):
 
     class Meta:
         model = Membership
-        fields = ["role", "profession", "is_active"]
+        fields = ["role", "profession", "is_active", "is_data_protection_officer"]
 
 
 class OwnMembershipSerializer(serializers.ModelSerializer):
@@ -178,6 +179,13 @@ class MeViewSet(TirekViewSet):
         data = self.parse(instance=request.user, partial=True)
         return self.render(services.user_update_profile(actor=request.user, **data))
 
+    @extend_schema(request=None, responses={204: None, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], url_path="logout-everywhere")
+    def logout_everywhere(self, request):
+        """End every session of the signed-in user and revoke their API token (this one included)."""
+        services.user_logout_everywhere(actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
     @extend_schema(request=ActiveOrganisationSerializer, responses={200: MeSerializer, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"], url_path="active-organisation")
     def active_organisation(self, request):
@@ -187,9 +195,88 @@ class MeViewSet(TirekViewSet):
         return self.render(user)
 
 
+class TwoFactorStateSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    required = serializers.BooleanField()
+    recovery_codes_left = serializers.IntegerField()
+
+
+class TwoFactorEnrolmentSerializer(serializers.Serializer):
+    secret = serializers.CharField(help_text="The key to type into an authenticator app (base32).")
+    uri = serializers.CharField(help_text="The otpauth:// address a QR code carries.")
+
+
+class SecondStepCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=20)
+
+
+class RecoveryCodesSerializer(serializers.Serializer):
+    recovery_codes = serializers.ListField(child=serializers.CharField())
+
+
+def _two_factor_state(user) -> dict:
+    return {
+        "enabled": two_factor.two_factor_enabled(user),
+        "required": two_factor.two_factor_required(user),
+        "recovery_codes_left": two_factor.recovery_codes_left(user),
+    }
+
+
+class TwoFactorViewSet(TirekViewSet):
+    """The signed-in user's two-step sign-in: start, confirm, new recovery codes, turn off."""
+
+    output_serializer = TwoFactorStateSerializer
+    queryset = User.objects.none()
+    pagination_class = None
+
+    @extend_schema(responses=TwoFactorStateSerializer)
+    def retrieve(self, request):
+        return Response(_two_factor_state(request.user))
+
+    @extend_schema(request=None, responses={201: TwoFactorEnrolmentSerializer, **ERROR_RESPONSES})
+    @action(detail=False, methods=["post"], url_path="start")
+    def start(self, request):
+        enrolment = two_factor.two_factor_start(actor=request.user)
+        return Response({"secret": enrolment.secret, "uri": enrolment.uri}, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=SecondStepCodeSerializer, responses={200: RecoveryCodesSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=False, methods=["post"], url_path="confirm")
+    def confirm(self, request):
+        data = self.parse(serializer=SecondStepCodeSerializer)
+        return Response(
+            {"recovery_codes": two_factor.two_factor_confirm(actor=request.user, code=data["code"])}
+        )
+
+    @extend_schema(
+        request=SecondStepCodeSerializer, responses={200: RecoveryCodesSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=False, methods=["post"], url_path="recovery-codes")
+    def recovery_codes(self, request):
+        data = self.parse(serializer=SecondStepCodeSerializer)
+        codes = two_factor.recovery_codes_issue(actor=request.user, code=data["code"])
+        return Response({"recovery_codes": codes})
+
+    @extend_schema(
+        request=SecondStepCodeSerializer, responses={200: TwoFactorStateSerializer, **ERROR_RESPONSES}
+    )
+    @action(detail=False, methods=["post"], url_path="disable")
+    def disable(self, request):
+        data = self.parse(serializer=SecondStepCodeSerializer)
+        two_factor.two_factor_disable(actor=request.user, code=data["code"])
+        return Response(_two_factor_state(request.user))
+
+
 class TokenRequestSerializer(serializers.Serializer):
     username = serializers.CharField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    code = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="The authenticator app's code (or a recovery code) when the user has two-step sign-in on.",
+    )
 
 
 class TokenSerializer(serializers.Serializer):
@@ -204,15 +291,32 @@ class TokenView(APIView):
 
     @extend_schema(
         request=TokenRequestSerializer,
-        responses={200: TokenSerializer, 400: ErrorSerializer, 401: ErrorSerializer, 429: ErrorSerializer},
+        responses={
+            200: TokenSerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            429: ErrorSerializer,
+        },
     )
     def post(self, request):
         parser = TokenRequestSerializer(data=request.data)
         parser.is_valid(raise_exception=True)
+        code = parser.validated_data.pop("code", "")
         # The Django request itself: the sign-in throttling (tirek.accounts.throttling) sees and marks it.
         user = authenticate(request._request, **parser.validated_data)
         if user is None:
             return Response(
                 error_body("invalid_credentials", str(_("The login or password is wrong."))), status=401
             )
+        if two_factor.two_factor_enabled(user):
+            if not code:
+                message = _("Two-step sign-in is on: send the code from the authenticator app as 'code'.")
+                return Response(error_body("two_factor_code_required", str(message)), status=401)
+            if two_factor.two_factor_verify(user=user, code=code) is None:
+                message = _("The code is wrong or has expired. Enter the code the app shows now.")
+                return Response(error_body("two_factor_code_wrong", str(message)), status=401)
+        elif two_factor.two_factor_required(user):
+            message = _("Your role requires two-step sign-in. Set it up in your profile in Tirek first.")
+            return Response(error_body("two_factor_setup_required", str(message)), status=403)
         return Response({"token": services.user_token_issue(actor=user).key})

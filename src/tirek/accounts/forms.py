@@ -64,4 +64,16 @@ class StaffAddForm(StyledForm):
 class MembershipForm(StyledModelForm):
     class Meta:
         model = Membership
-        fields = ["role", "profession", "is_active"]
+        fields = ["role", "profession", "is_active", "is_data_protection_officer"]
+
+
+class SecondStepCodeForm(StyledForm):
+    """A six-digit code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

@@ -25,6 +25,9 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    # Sessions begun before this moment have ended ("sign out everywhere").
+    sessions_ended_at = models.DateTimeField(_("signed out everywhere at"), null=True, blank=True)
+
     objects = UserManager()
 
     class Meta:
@@ -43,11 +46,13 @@ class User(AbstractUser):
     def _role_map(self) -> dict:
         cache = getattr(self, "_tirek_roles", None)
         if cache is None:
-            cache = dict(
+            rows = list(
                 self.memberships.filter(is_active=True, organisation__is_active=True).values_list(
-                    "organisation_id", "role"
+                    "organisation_id", "role", "is_data_protection_officer"
                 )
             )
+            cache = {organisation_id: role for organisation_id, role, _dpo in rows}
+            self._tirek_dpo = frozenset(organisation_id for organisation_id, _role, dpo in rows if dpo)
             self._tirek_roles = cache
         return cache
 
@@ -73,6 +78,15 @@ class User(AbstractUser):
         if self.active_organisation_id in role_map:
             return self.active_organisation_id
         return next(iter(role_map), None)
+
+    def is_data_protection_officer(self, organisation_id=None) -> bool:
+        """Whether the user is the data protection officer of the organisation (else of the active one)."""
+        if not self.is_authenticated:
+            return False
+        self._role_map()
+        if organisation_id is None:
+            organisation_id = self.active_organisation_id_checked()
+        return organisation_id in self._tirek_dpo
 
     @property
     def is_administrator(self) -> bool:

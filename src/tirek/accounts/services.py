@@ -24,7 +24,7 @@ from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
 
 PROFILE_FIELDS = ("first_name", "last_name", "patronymic", "email", "phone")
-MEMBERSHIP_FIELDS = ("role", "profession", "is_active")
+MEMBERSHIP_FIELDS = ("role", "profession", "is_active", "is_data_protection_officer")
 
 
 def _check_role_grant(actor: User, role: str) -> None:
@@ -149,3 +149,15 @@ def user_token_issue(*, actor: User):
         token = Token.objects.create(user=actor)
         audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, note="api token issued")
     return token
+
+
+def user_logout_everywhere(*, actor: User) -> None:
+    """End every session `actor` has (on every browser) and revoke their API token."""
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    with transaction.atomic():
+        actor.sessions_ended_at = timezone.now()
+        actor.save(update_fields=["sessions_ended_at"])
+        Token.objects.filter(user=actor).delete()
+        audit_record(actor=actor, action=AuditAction.LOGOUT_EVERYWHERE, obj=actor)

@@ -1,4 +1,4 @@
-"""Sign-in, sign-out and failed sign-in are recorded in the audit trail.
+"""Sign-in, sign-out and failed sign-in are recorded in the audit trail; a sign-in begins the session's clock.
 
 Django announces these through its auth signals only, so the audit writes hang there; no business rule does.
 """
@@ -9,12 +9,15 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from tirek.accounts.sessions import session_begin
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
 
 
 @receiver(user_logged_in, dispatch_uid="tirek_audit_login")
 def _audit_login(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        session_begin(request, user)
     audit_record(
         actor=user, action=AuditAction.LOGIN, obj=user, organisation=user.active_organisation_id_checked()
     )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -9,8 +11,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tirek.accounts import forms, services
+from tirek.accounts import forms, services, two_factor
 from tirek.accounts.selectors import membership_get, membership_list, own_memberships
+from tirek.accounts.sessions import SECOND_STEP, SETUP, VERIFY, second_step_passed
 from tirek.core.forms import edit_form, submit
 from tirek.core.scoping import can, require
 from tirek.directory.selectors import active_organisation_get
@@ -65,8 +68,119 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "memberships": own_memberships(user=request.user)},
+        {
+            "form": form,
+            "memberships": own_memberships(user=request.user),
+            "two_factor_on": two_factor.two_factor_enabled(request.user),
+            "two_factor_required": two_factor.two_factor_required(request.user),
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+            "idle_minutes": settings.TIREK_SESSION_IDLE_MINUTES,
+        },
     )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return reverse("web:home")
+    return target or reverse("web:home")
+
+
+@login_required
+def two_factor_verify(request):
+    """The second step of signing in: the code from the app, or a recovery code."""
+    if request.session.get(SECOND_STEP) != VERIFY:
+        return redirect(_next_url(request))
+    form = forms.SecondStepCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.two_factor_verify(user=request.user, code=form.cleaned_data["code"])
+        if device is not None:
+            second_step_passed(request)
+            if device.name == "recovery":
+                left = two_factor.recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    _("You used a recovery code; %(count)d are left. Issue new ones in your profile.")
+                    % {"count": left},
+                )
+            return redirect(_next_url(request))
+        form.add_error("code", _("The code is wrong or has expired. Enter the code the app shows now."))
+    return render(
+        request, "accounts/two_factor_verify.html", {"form": form, "next": _next_url(request)}, status=200
+    )
+
+
+@login_required
+def two_factor_setup(request):
+    """Turn two-step sign-in on: scan the QR code, enter the code the app shows, keep the recovery codes."""
+    if two_factor.two_factor_enabled(request.user):
+        messages.info(request, _("Two-step sign-in is already on."))
+        return redirect("accounts:profile")
+    form = forms.SecondStepCodeForm(request.POST or None)
+    if request.method == "POST":
+        codes = submit(
+            form, lambda data: two_factor.two_factor_confirm(actor=request.user, code=data["code"])
+        )
+        if codes is not None:
+            if request.session.get(SECOND_STEP) in (SETUP, VERIFY):
+                second_step_passed(request)
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "next": _next_url(request), "first_time": True},
+            )
+    enrolment = two_factor.two_factor_pending(actor=request.user) or two_factor.two_factor_start(
+        actor=request.user
+    )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "enrolment": enrolment,
+            "next": _next_url(request),
+            "required": two_factor.two_factor_required(request.user),
+        },
+    )
+
+
+@login_required
+@require_POST
+def two_factor_disable(request):
+    form = forms.SecondStepCodeForm(request.POST)
+    if (
+        submit(form, lambda data: two_factor.two_factor_disable(actor=request.user, code=data["code"]))
+        is not None
+    ):
+        messages.success(request, _("Two-step sign-in is off."))
+    else:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+    return redirect("accounts:profile")
+
+
+@login_required
+@require_POST
+def recovery_codes_issue(request):
+    form = forms.SecondStepCodeForm(request.POST)
+    codes = submit(form, lambda data: two_factor.recovery_codes_issue(actor=request.user, code=data["code"]))
+    if codes is None:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {"codes": codes, "next": reverse("accounts:profile"), "first_time": False},
+    )
+
+
+@login_required
+@require_POST
+def logout_everywhere(request):
+    """End every session of the user, this one included, and revoke their API token."""
+    services.user_logout_everywhere(actor=request.user)
+    logout(request)
+    messages.success(request, _("You were signed out everywhere. Sign in again."))
+    return redirect("accounts:login")
 
 
 @login_required

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 
+from tirek.audit import services
 from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
-from tirek.audit.selectors import audit_event_list
+from tirek.audit.selectors import FILTERS, audit_event_list
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet
 from tirek.core.scoping import require
+from tirek.core.validators import validate_iin
+from tirek.exports.api import FileFormatNegotiation
+from tirek.exports.views import file_response
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -35,46 +41,85 @@ class AuditEventSerializer(serializers.ModelSerializer):
 
 
 class AuditFilterSerializer(serializers.Serializer):
+    """The trail's filters in the query (the page's AuditFilterForm takes the same)."""
+
     actor = serializers.UUIDField(required=False)
     organisation = serializers.UUIDField(required=False)
     action = serializers.ChoiceField(choices=AuditAction.choices, required=False)
-    object_type = serializers.CharField(required=False)
+    object_type = serializers.CharField(required=False, max_length=100)
     subject_person = serializers.UUIDField(required=False)
+    iin = serializers.CharField(required=False, validators=[validate_iin])
     date_from = serializers.DateField(required=False)
     date_to = serializers.DateField(required=False)
 
+    def validate(self, attrs):
+        start, end = attrs.get("date_from"), attrs.get("date_to")
+        if start and end and start > end:
+            raise serializers.ValidationError(
+                {"date_to": [_("The end of the period cannot be before its start.")]}
+            )
+        return attrs
+
+    def criteria(self) -> dict:
+        return {name: self.validated_data[name] for name in FILTERS if self.validated_data.get(name)}
+
+
+QUERY = [
+    OpenApiParameter("actor", OpenApiTypes.UUID),
+    OpenApiParameter("organisation", OpenApiTypes.UUID),
+    OpenApiParameter("action", str, enum=AuditAction.values),
+    OpenApiParameter("object_type", str),
+    OpenApiParameter("subject_person", OpenApiTypes.UUID, description="The events about this person."),
+    OpenApiParameter(
+        "iin", str, description="The events about the person holding this IIN (and persons merged into them)."
+    ),
+    OpenApiParameter("date_from", OpenApiTypes.DATE),
+    OpenApiParameter("date_to", OpenApiTypes.DATE),
+]
+
 
 class AuditEventViewSet(TirekViewSet):
-    """The audit trail, read-only, for the roles allowed to read it."""
+    """The audit trail, read-only: the whole trail for administrators, an organisation's own events for its
+    data protection officer."""
 
     output_serializer = AuditEventSerializer
     queryset = AuditEvent.objects.none()
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("actor", OpenApiTypes.UUID),
-            OpenApiParameter("organisation", OpenApiTypes.UUID),
-            OpenApiParameter("action", str, enum=AuditAction.values),
-            OpenApiParameter("object_type", str),
-            OpenApiParameter("subject_person", OpenApiTypes.UUID),
-            OpenApiParameter("date_from", OpenApiTypes.DATE),
-            OpenApiParameter("date_to", OpenApiTypes.DATE),
-        ],
-        responses={200: AuditEventSerializer(many=True), **ERROR_RESPONSES},
-    )
-    def list(self, request):
-        require(request.user, "audit.view")
+    def _criteria(self, request) -> dict:
         filters = AuditFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        criteria = filters.validated_data
-        events = audit_event_list(
-            user=request.user,
-            actor_id=criteria.get("actor"),
-            organisation_id=criteria.get("organisation"),
-            action=criteria.get("action") or None,
-            object_type=criteria.get("object_type") or None,
-            subject_person_id=criteria.get("subject_person"),
-            date_from=criteria.get("date_from"),
-            date_to=criteria.get("date_to"),
+        return filters.criteria()
+
+    @extend_schema(parameters=QUERY, responses={200: AuditEventSerializer(many=True), **ERROR_RESPONSES})
+    def list(self, request):
+        require(request.user, "audit.view")
+        return self.render_list(audit_event_list(user=request.user, **self._criteria(request)))
+
+    @extend_schema(
+        operation_id="audit_events_export",
+        parameters=[
+            *QUERY,
+            OpenApiParameter(
+                "format",
+                str,
+                enum=[*services.EXPORT_FORMATS],
+                description=f"csv (the default) or xlsx; at most {services.EXPORT_MAX_ROWS} events a file.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The events as a file."),
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The events as a file."
+            ),
+            **ERROR_RESPONSES,
+        },
+    )
+    @action(detail=False, methods=["get"], content_negotiation_class=FileFormatNegotiation)
+    def export(self, request):
+        require(request.user, "audit.view")
+        export = services.audit_export(
+            actor=request.user,
+            format=request.query_params.get("format", "csv"),
+            criteria=self._criteria(request),
         )
-        return self.render_list(events)
+        return file_response(export)

@@ -13,9 +13,15 @@ class AppendOnlyError(RuntimeError):
 
 class AuditEventQuerySet(models.QuerySet):
     def visible_to(self, user) -> AuditEventQuerySet:
-        from tirek.core.scoping import can
-
-        return self.all() if can(user, "audit.view") else self.none()
+        """Administrators read the whole trail; an organisation's data protection officer reads the events of
+        the organisation they act in (the one recorded on the event); nobody else reads any."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_administrator:
+            return self.all()
+        if user.is_data_protection_officer():
+            return self.filter(organisation_id=user.active_organisation_id_checked())
+        return self.none()
 
     def update(self, **kwargs):
         raise AppendOnlyError("audit events are append-only")

@@ -36,7 +36,14 @@ from tirek.cases.selectors import (
     deadline_list,
 )
 from tirek.catalog.models import ClosureReason
-from tirek.core.api import ERROR_RESPONSES, TirekViewSet, query_uuid
+from tirek.core.api import (
+    ERROR_RESPONSES,
+    UPDATE_ERROR_RESPONSES,
+    TirekViewSet,
+    file_responses,
+    query_uuid,
+    version_field,
+)
 from tirek.core.scoping import require
 from tirek.directory.models import Programme
 from tirek.directory.selectors import active_organisation_get, programme_get
@@ -78,6 +85,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "exit_social",
             "exit_knowledge",
             "exit_needs",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -116,6 +124,7 @@ class CaseOpenSerializer(serializers.Serializer):
 
 class CaseStatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=OPEN_STATUS_CHOICES)
+    version = version_field()
 
 
 class CaseTeamSerializer(serializers.Serializer):
@@ -123,6 +132,7 @@ class CaseTeamSerializer(serializers.Serializer):
         queryset=User.objects.all(), required=False, allow_null=True
     )
     team = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), many=True, required=False)
+    version = version_field()
 
 
 class CaseCloseSerializer(serializers.Serializer):
@@ -135,10 +145,12 @@ class CaseCloseSerializer(serializers.Serializer):
     exit_social = rating_field(required=False, allow_null=True)
     exit_knowledge = rating_field(required=False, allow_null=True)
     exit_needs = rating_field(required=False, allow_null=True)
+    version = version_field()
 
 
 class CaseReopenSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500)
+    version = version_field()
 
 
 class EntryOutcomesSerializer(serializers.Serializer):
@@ -146,6 +158,7 @@ class EntryOutcomesSerializer(serializers.Serializer):
     knowledge = rating_field()
     needs = rating_field()
     rated_on = serializers.DateField(required=False)
+    version = version_field()
 
 
 class DeadlinePauseInputSerializer(serializers.Serializer):
@@ -259,25 +272,29 @@ class CaseViewSet(TirekViewSet):
             case = services.case_open_by_iin(actor=request.user, organisation=organisation, iin=iin, **data)
         return self.render(case, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=CaseStatusSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=CaseStatusSerializer, responses={200: CaseSerializer, **UPDATE_ERROR_RESPONSES})
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         data = self.parse(serializer=CaseStatusSerializer)
         return self.render(services.case_change_status(actor=request.user, case=case, **data))
 
-    @extend_schema(request=CaseTeamSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=CaseTeamSerializer, responses={200: CaseSerializer, **UPDATE_ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def team(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         data = self.parse(serializer=CaseTeamSerializer)
         return self.render(
             services.case_set_team(
-                actor=request.user, case=case, coordinator=data.get("coordinator"), team=data.get("team", [])
+                actor=request.user,
+                case=case,
+                coordinator=data.get("coordinator"),
+                team=data.get("team", []),
+                expected_version=data.get("expected_version"),
             )
         )
 
-    @extend_schema(request=CaseCloseSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=CaseCloseSerializer, responses={200: CaseSerializer, **UPDATE_ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
@@ -285,13 +302,13 @@ class CaseViewSet(TirekViewSet):
         return self.render(services.case_close(actor=request.user, case=case, **data))
 
     @extend_schema(responses={200: CaseEventSerializer(many=True), **ERROR_RESPONSES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, as documented
     def events(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         return Response(CaseEventSerializer(case_timeline(case=case), many=True).data)
 
     @extend_schema(responses={200: ClockSerializer(many=True), **ERROR_RESPONSES})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # the whole list, as documented
     def clocks(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         return Response(ClockSerializer(case_deadlines(case=case), many=True).data)
@@ -317,14 +334,14 @@ class CaseViewSet(TirekViewSet):
             DeadlinePauseSerializer(services.deadline_resume(actor=request.user, case=case, **data)).data
         )
 
-    @extend_schema(request=CaseReopenSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=CaseReopenSerializer, responses={200: CaseSerializer, **UPDATE_ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
         data = self.parse(serializer=CaseReopenSerializer)
         return self.render(services.case_reopen(actor=request.user, case=case, **data))
 
-    @extend_schema(request=EntryOutcomesSerializer, responses={200: CaseSerializer, **ERROR_RESPONSES})
+    @extend_schema(request=EntryOutcomesSerializer, responses={200: CaseSerializer, **UPDATE_ERROR_RESPONSES})
     @action(detail=True, methods=["post"])
     def outcomes(self, request, pk=None):
         case = case_get(user=request.user, pk=pk)
@@ -462,7 +479,9 @@ class CaseDocumentViewSet(TirekViewSet):
         )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **ERROR_RESPONSES})
+    @extend_schema(
+        responses={**file_responses(kind for kind, _ in documents.SIGNATURES.values()), **ERROR_RESPONSES}
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         document = documents.case_document_get(user=request.user, pk=pk)

@@ -15,7 +15,7 @@ from tirek.cases.choices import (
 )
 from tirek.cases.selectors import LISTED_STATES
 from tirek.catalog.models import ClosureReason
-from tirek.core.forms import StyledForm
+from tirek.core.forms import StyledForm, VersionedFormMixin
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -72,13 +72,13 @@ def case_open_fields(cleaned_data: dict) -> dict:
     return fields
 
 
-class CaseStatusForm(StyledForm):
+class CaseStatusForm(VersionedFormMixin, StyledForm):
     status = forms.ChoiceField(
         label=_("New status"), choices=[(s.value, s.label) for s in CaseStatus if s != CaseStatus.CLOSED]
     )
 
 
-class CaseTeamForm(StyledForm):
+class CaseTeamForm(VersionedFormMixin, StyledForm):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["coordinator"] = forms.ModelChoiceField(
@@ -99,7 +99,7 @@ def _rating_field(label, required: bool = False) -> forms.TypedChoiceField:
     )
 
 
-class CaseCloseForm(StyledForm):
+class CaseCloseForm(VersionedFormMixin, StyledForm):
     reason = forms.ModelChoiceField(
         label=_("Closure reason"), queryset=ClosureReason.objects.filter(is_active=True)
     )
@@ -111,13 +111,13 @@ class CaseCloseForm(StyledForm):
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class CaseReopenForm(StyledForm):
+class CaseReopenForm(VersionedFormMixin, StyledForm):
     reason = forms.CharField(
         label=_("Why is the case reopened?"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class EntryOutcomesForm(StyledForm):
+class EntryOutcomesForm(VersionedFormMixin, StyledForm):
     social = _rating_field(_("Social relationships"), required=True)
     knowledge = _rating_field(_("Knowledge and skills, communication included"), required=True)
     needs = _rating_field(_("Meeting own needs"), required=True)

@@ -19,10 +19,11 @@ from tirek.cases.choices import (
     PauseReason,
     ReferralSource,
 )
-from tirek.core.scoping import ScopedQuerySet
+from tirek.core.scoping import AGGREGATE_ONLY_ROLES, ScopedQuerySet
 
 
 class CaseQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     pass
 
 
@@ -101,6 +102,8 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Moves on by one with each save by a user; a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = CaseQuerySet.as_manager()
 
@@ -150,6 +153,7 @@ class CaseCounter(models.Model):
 
 
 class CaseEventQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "case__organisation"
 
 
@@ -176,6 +180,7 @@ class CaseEvent(models.Model):
 
 
 class DeadlinePauseQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "case__organisation"
 
 
@@ -234,6 +239,7 @@ class DeadlinePause(models.Model):
 
 
 class CaseDocumentQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "case__organisation"
 
 

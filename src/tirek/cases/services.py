@@ -32,6 +32,7 @@ from tirek.cases.deadlines import first_plan_clock, first_plan_due_on
 from tirek.cases.models import Case, CaseCounter, CaseEvent, DeadlinePause
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can, require
+from tirek.core.writes import check_version
 from tirek.people.choices import AccessReason, ConsentPurpose
 from tirek.people.models import Person
 from tirek.people.services import grant_access, has_consent
@@ -197,7 +198,7 @@ def case_open_by_iin(*, actor, organisation, iin: str, **fields: Any) -> Case:
     return case_open(actor=actor, organisation=organisation, person=person, **fields)
 
 
-def case_change_status(*, actor, case: Case, status: str) -> Case:
+def case_change_status(*, actor, case: Case, status: str, expected_version: int | None = None) -> Case:
     require(actor, "cases.change", case.organisation_id)
     if status == CaseStatus.CLOSED:
         raise ValidationError({"status": _("Close a case with a reason.")})
@@ -212,18 +213,21 @@ def case_change_status(*, actor, case: Case, status: str) -> Case:
         raise ValidationError({"status": _("Record the consent to services before the case becomes active.")})
     old = case.status
     with transaction.atomic():
+        version = check_version(case, expected_version)
         case.status = status
-        case.save(update_fields=["status", "updated_at"])
+        case.save(update_fields=["status", "version", "updated_at"])
         _event(case, CaseEventKind.STATUS_CHANGED, actor, old=old, new=status)
         _audit_case_change(
             actor,
             case,
-            changes={"status": [old, status]},
+            changes={"status": [old, status], **version},
         )
     return case
 
 
-def case_set_team(*, actor, case: Case, coordinator=None, team=()) -> Case:
+def case_set_team(
+    *, actor, case: Case, coordinator=None, team=(), expected_version: int | None = None
+) -> Case:
     require(actor, "cases.change", case.organisation_id)
     if not case.is_open:
         raise ValidationError({"team": _("A closed case cannot be changed.")})
@@ -232,11 +236,13 @@ def case_set_team(*, actor, case: Case, coordinator=None, team=()) -> Case:
     new_team = sorted(str(u.pk) for u in team)
     old_coordinator = str(case.coordinator_id) if case.coordinator_id else None
     new_coordinator = str(coordinator.pk) if coordinator else None
+    if old_coordinator == new_coordinator and old_team == new_team:
+        return case
     with transaction.atomic():
-        changes = {}
+        changes = check_version(case, expected_version)
+        case.coordinator = coordinator
+        case.save(update_fields=["coordinator", "version", "updated_at"])
         if old_coordinator != new_coordinator:
-            case.coordinator = coordinator
-            case.save(update_fields=["coordinator", "updated_at"])
             _event(
                 case,
                 CaseEventKind.COORDINATOR_CHANGED,
@@ -249,12 +255,11 @@ def case_set_team(*, actor, case: Case, coordinator=None, team=()) -> Case:
             case.team.set(team)
             _event(case, CaseEventKind.TEAM_CHANGED, actor, team=[str(u) for u in team])
             changes["team"] = [old_team, new_team]
-        if changes:
-            _audit_case_change(
-                actor,
-                case,
-                changes=changes,
-            )
+        _audit_case_change(
+            actor,
+            case,
+            changes=changes,
+        )
     return case
 
 
@@ -294,6 +299,7 @@ def case_close(
     exit_social: int | None = None,
     exit_knowledge: int | None = None,
     exit_needs: int | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Close `case` with its reason and the child's destination; the exit ratings of the three outcome areas
     are required when the child was served to the end (see EXIT_RATINGS_REQUIRED_FOR)."""
@@ -322,6 +328,7 @@ def case_close(
     rated = any(value is not None for value in ratings.values())
     old = case.status
     with transaction.atomic():
+        version = check_version(case, expected_version)
         case.status = CaseStatus.CLOSED
         case.closed_on = closed_on
         case.closure_reason = reason
@@ -339,6 +346,7 @@ def case_close(
                 "closure_destination",
                 "exit_rated_on",
                 *ratings,
+                "version",
                 "updated_at",
             ]
         )
@@ -363,12 +371,13 @@ def case_close(
                 "closure_reason": [None, reason.code],
                 "closure_destination": ["", destination],
                 **{name: [None, value] for name, value in ratings.items() if value is not None},
+                **version,
             },
         )
     return case
 
 
-def case_reopen(*, actor, case: Case, reason: str) -> Case:
+def case_reopen(*, actor, case: Case, reason: str, expected_version: int | None = None) -> Case:
     """Reopen a closed case (managers): it returns to the status it had, its closure kept in the timeline."""
     require(actor, "cases.reopen", case.organisation_id)
     if case.is_open:
@@ -398,10 +407,11 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
     before = snapshot(case)
     closed_on, closure_reason = case.closed_on, case.closure_reason
     with transaction.atomic():
+        check_version(case, expected_version)  # the new version is in the snapshot's changes below
         case.status = status
         for name, value in cleared.items():
             setattr(case, name, value)
-        case.save(update_fields=["status", *cleared, "updated_at"])
+        case.save(update_fields=["status", *cleared, "version", "updated_at"])
         _event(
             case,
             CaseEventKind.REOPENED,
@@ -421,7 +431,14 @@ def case_reopen(*, actor, case: Case, reason: str) -> Case:
 
 
 def case_record_entry_outcomes(
-    *, actor, case: Case, social: int, knowledge: int, needs: int, rated_on: dt.date | None = None
+    *,
+    actor,
+    case: Case,
+    social: int,
+    knowledge: int,
+    needs: int,
+    rated_on: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> Case:
     """Record (or correct) the child's entry ratings in the three outcome areas, to compare at exit."""
     _require_changeable(actor, case)
@@ -443,7 +460,8 @@ def case_record_entry_outcomes(
     if not changes:
         return case
     with transaction.atomic():
-        case.save(update_fields=[*fields, "updated_at"])
+        changes.update(check_version(case, expected_version))
+        case.save(update_fields=[*fields, "version", "updated_at"])
         _event(case, CaseEventKind.UPDATED, actor, entry_ratings=ratings, rated_on=rated_on.isoformat())
         _audit_case_change(
             actor,

@@ -116,7 +116,7 @@ def case_status(request, pk):
     require(request.user, "cases.change", case.organisation_id)
     return service_form_page(
         request,
-        form=forms.CaseStatusForm(request.POST or None),
+        form=forms.CaseStatusForm(request.POST or None, version=case.version),
         action=lambda data: services.case_change_status(actor=request.user, case=case, **data),
         success=_("The status has been changed."),
         done_url=reverse("cases:case_detail", args=[case.pk]),
@@ -131,13 +131,17 @@ def case_team(request, pk):
     return service_form_page(
         request,
         form=forms.CaseTeamForm(
-            request.POST or None, members=organisation_members(organisation=case.organisation)
+            request.POST or None,
+            members=organisation_members(organisation=case.organisation),
+            version=case.version,
+            initial={"coordinator": case.coordinator_id, "team": list(case.team.all())},
         ),
         action=lambda data: services.case_set_team(
             actor=request.user,
             case=case,
             coordinator=data.get("coordinator"),
             team=list(data.get("team") or []),
+            expected_version=data.get("expected_version"),
         ),
         success=_("The team has been saved."),
         done_url=reverse("cases:case_detail", args=[case.pk]),
@@ -151,7 +155,9 @@ def case_close(request, pk):
     require(request.user, "cases.change", case.organisation_id)
     return service_form_page(
         request,
-        form=forms.CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()}),
+        form=forms.CaseCloseForm(
+            request.POST or None, initial={"closed_on": timezone.localdate()}, version=case.version
+        ),
         action=lambda data: services.case_close(actor=request.user, case=case, **data),
         success=_("The case has been closed."),
         done_url=reverse("cases:case_detail", args=[case.pk]),
@@ -170,7 +176,7 @@ def case_reopen(request, pk):
     case, done = _case_action(request, pk, capability="cases.reopen")
     return service_form_page(
         request,
-        form=forms.CaseReopenForm(request.POST or None),
+        form=forms.CaseReopenForm(request.POST or None, version=case.version),
         action=lambda data: services.case_reopen(actor=request.user, case=case, **data),
         success=_("The case has been reopened."),
         done_url=done,
@@ -189,7 +195,7 @@ def case_outcomes(request, pk):
     }
     return service_form_page(
         request,
-        form=forms.EntryOutcomesForm(request.POST or None, initial=initial),
+        form=forms.EntryOutcomesForm(request.POST or None, initial=initial, version=case.version),
         action=lambda data: services.case_record_entry_outcomes(actor=request.user, case=case, **data),
         success=_("The entry ratings have been saved."),
         done_url=done,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import serializers, status, viewsets
 from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
@@ -26,6 +30,40 @@ class ErrorSerializer(serializers.Serializer):
 ERROR_RESPONSES = {400: ErrorSerializer, 403: ErrorSerializer, 404: ErrorSerializer}
 
 
+class ConflictDetailSerializer(ErrorDetailSerializer):
+    current_version = serializers.IntegerField(help_text="The record's version now: send it to save again.")
+    changes = serializers.DictField(
+        child=serializers.ListField(),
+        help_text="What the other save changed: {field: [value at the version you sent, current value]}.",
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The error of a save based on an older version of the record than the stored one."""
+
+    error = ConflictDetailSerializer()
+
+
+# The errors of an operation that changes a versioned record (person, case, plan, appeal).
+UPDATE_ERROR_RESPONSES = {**ERROR_RESPONSES, 409: ConflictSerializer}
+
+
+def version_field() -> serializers.IntegerField:
+    """The version of the record the client loaded (from its `version`); reaches the service as
+    `expected_version`."""
+    return serializers.IntegerField(
+        source="expected_version",
+        min_value=1,
+        required=False,
+        write_only=True,
+        help_text=(
+            "The record's `version` as you read it. When given and the record has been saved since, "
+            "nothing is written and the answer is 409 with the current version and what changed. "
+            "Optional, but send it to avoid overwriting someone else's changes."
+        ),
+    )
+
+
 class InputSerializer(serializers.ModelSerializer):
     """Parses a write request's fields. Validation of the record itself, uniqueness included, is the service's
     `full_clean()`, so its messages are the same in the UI and the API."""
@@ -40,6 +78,17 @@ class InputSerializer(serializers.ModelSerializer):
         return fields
 
 
+def file_responses(content_types, description: str = "The file.") -> dict:
+    """The 200 answers of an operation sending a file, one per content type it may have (as sent, without
+    parameters such as the charset), for `extend_schema(responses=...)`."""
+    return {
+        (200, content_type.split(";")[0].strip()): OpenApiResponse(
+            OpenApiTypes.BINARY, description=description
+        )
+        for content_type in content_types
+    }
+
+
 def query_uuid(value: str | None) -> uuid.UUID | None:
     """A UUID from a query parameter; None when absent; a 404 when malformed (nothing can match it)."""
     if not value:
@@ -48,6 +97,28 @@ def query_uuid(value: str | None) -> uuid.UUID | None:
         return uuid.UUID(value)
     except ValueError:
         raise Http404 from None
+
+
+# The calendar a request's dates fall in: a date (a birth date) from FIRST_YEAR, a date and time (of something
+# recorded in Tirek) from FIRST_EVENT_YEAR, both up to LAST_YEAR. Outside it a value is a typing error; taking
+# it further would overflow the calendar or give a time before standard time zones (Almaty's offset was then
+# +05:07:48, which no API client could read back).
+FIRST_YEAR, FIRST_EVENT_YEAR, LAST_YEAR = 1900, 1970, 2100
+
+
+def check_calendar(data: dict[str, Any]) -> None:
+    """Refuse, field by field, a parsed date or date and time outside the calendar above."""
+    errors = {}
+    for name, value in data.items():
+        if not isinstance(value, dt.date):
+            continue
+        first = FIRST_EVENT_YEAR if isinstance(value, dt.datetime) else FIRST_YEAR
+        if not first <= value.year <= LAST_YEAR:
+            errors[name] = [
+                _("Enter a date between %(first)s and %(last)s.") % {"first": first, "last": LAST_YEAR}
+            ]
+    if errors:
+        raise serializers.ValidationError(errors)
 
 
 class TirekViewSet(viewsets.GenericViewSet):
@@ -65,7 +136,9 @@ class TirekViewSet(viewsets.GenericViewSet):
             instance, data=self.request.data, partial=partial, context=self.get_serializer_context()
         )
         parser.is_valid(raise_exception=True)
-        return dict(parser.validated_data)
+        data = dict(parser.validated_data)
+        check_calendar(data)
+        return data
 
     def render(self, instance, *, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(

@@ -5,17 +5,42 @@ API errors always look like {"error": {"code": ..., "message": ..., "fields": {.
 
 from __future__ import annotations
 
+import traceback
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions as drf
+from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
 class NotAllowed(DjangoPermissionDenied):
     """The user is known to the record but their role does not allow the action (HTTP 403)."""
+
+
+class Conflict(Exception):
+    """Someone else saved the record since the user loaded it (HTTP 409): the save is refused.
+
+    `changes` is {field: [value at the version the user loaded, current value]} as the audit trail holds
+    them (codes, ids, ISO dates); `current_version` is what a second save must send.
+    """
+
+    def __init__(self, *, model, expected_version: int, current_version: int, changes: dict[str, list]):
+        super().__init__(f"{model._meta.label} version {expected_version} is stale ({current_version})")
+        self.model = model
+        self.expected_version = expected_version
+        self.current_version = current_version
+        self.changes = changes
+
+    @staticmethod
+    def message() -> str:
+        return _(
+            "Someone else saved this record while you were editing it. Their changes are shown below; "
+            "your text is kept. Check it and save again."
+        )
 
 
 def validation_fields(error: DjangoValidationError) -> dict[str, list[str]]:
@@ -36,13 +61,28 @@ def _drf_fields(detail) -> dict[str, list[str]]:
                 for sub, messages in _drf_fields(value).items():
                     fields[f"{name}.{sub}"] = messages
             elif isinstance(value, list):
-                fields[name] = [str(v) for v in value if not isinstance(v, dict)]
+                fields[name] = [_drf_message(v) for v in value if not isinstance(v, dict)]
             else:
-                fields[name] = [str(value)]
+                fields[name] = [_drf_message(value)]
         return fields
     if isinstance(detail, list):
-        return {"__all__": [str(v) for v in detail]}
-    return {"__all__": [str(detail)]}
+        return {"__all__": [_drf_message(v) for v in detail]}
+    return {"__all__": [_drf_message(detail)]}
+
+
+def _drf_message(detail) -> str:
+    # DRF's one untranslated message (a body of JSON null), said with its translated "expected a dictionary".
+    if getattr(detail, "code", None) == "null" and str(detail) == "No data provided":
+        return str(drf_serializers.Serializer.default_error_messages["invalid"]).format(datatype="null")
+    return str(detail)
+
+
+def _raised_by_parser(exc: BaseException) -> bool:
+    """Whether `exc` came out of a DRF parser (a JSON body nested beyond Python's recursion limit)."""
+    return any(
+        frame.f_code.co_filename.endswith("rest_framework/parsers.py")
+        for frame, _line in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 def error_body(code: str, message: str, fields: dict | None = None) -> dict:
@@ -51,10 +91,17 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def api_exception_handler(exc, context):
     """Turn every error into the project's one error shape."""
+    if isinstance(exc, Conflict):
+        body = error_body("conflict", Conflict.message())
+        body["error"]["current_version"] = exc.current_version
+        body["error"]["changes"] = exc.changes
+        return Response(body, status=409)
     if isinstance(exc, DjangoValidationError):
         return Response(
             error_body("invalid", _("Some of the data is not valid."), validation_fields(exc)), status=400
         )
+    if isinstance(exc, RecursionError) and _raised_by_parser(exc):
+        exc = drf.ParseError()
     if isinstance(exc, Http404):
         exc = drf.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -65,6 +112,9 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, drf.ValidationError):
         body = error_body("invalid", _("Some of the data is not valid."), _drf_fields(exc.detail))
+    elif isinstance(exc, drf.ParseError):
+        # DRF's parsers put the (English) parser error into the detail; the user gets DRF's translated one.
+        body = error_body("parse_error", str(drf.ParseError.default_detail))
     elif isinstance(exc, drf.NotFound):
         body = error_body("not_found", _("Not found."))
     elif isinstance(exc, drf.PermissionDenied):

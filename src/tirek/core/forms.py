@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.forms.utils import flatatt
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from tirek.core.errors import Conflict
 
 
 class StyledFormMixin:
@@ -31,6 +39,92 @@ class StyledFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
                 widget.attrs["aria-invalid"] = "true"
+
+
+class VersionedFormMixin:
+    """A form editing a record that carries a version (persons, cases, plans, appeals).
+
+    The version the user loaded travels in a hidden field and reaches the service as `expected_version`, so
+    a save over someone else's newer one is refused (`Conflict`). A model form takes it from its instance;
+    another form is given `version=record.version`. Without a stored record (a form that creates one) there
+    is no field and nothing is checked."""
+
+    def __init__(self, *args, version: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if version is None and instance is not None and not instance._state.adding:
+            version = instance.version
+        self.conflict: Conflict | None = None
+        if version is not None:
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, initial=version
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "version" in self.fields:
+            cleaned["expected_version"] = cleaned.pop("version", None)
+        return cleaned
+
+    def show_conflict(self, conflict: Conflict) -> None:
+        """Keep what the user typed, say what the other person changed, and take the current version so that
+        saving again goes through."""
+        self.conflict = conflict
+        data = self.data.copy()
+        data[self.add_prefix("version")] = conflict.current_version
+        self.data = data
+        rows = conflict_rows(conflict.model, conflict.changes)
+        changes = format_html_join("", '<li><span class="fw-semibold">{}</span>: {} → {}</li>', rows)
+        self.add_error(
+            None,
+            ValidationError(
+                format_html(
+                    '{}<ul class="mb-0 mt-2" data-testid="version-conflict">{}</ul>',
+                    Conflict.message(),
+                    changes,
+                ),
+                code="conflict",
+            ),
+        )
+
+
+def conflict_rows(model: type[models.Model], changes: dict[str, list]) -> list[tuple[str, str, str]]:
+    """(field's name, value before, value now) of a conflict's changes, readable by the user."""
+    rows = []
+    for name, (old, new) in changes.items():
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        label = capfirst(field.verbose_name)
+        rows.append((label, readable_value(field, old), readable_value(field, new)))
+    return rows
+
+
+def readable_value(field, value: Any) -> str:
+    """A value as the audit trail stores it (codes, ids, ISO dates), as the user reads it."""
+    if value in (None, "", [], {}):
+        return "—"
+    if field.is_relation:
+        ids = value if isinstance(value, list) else [value]
+        found = {str(o.pk): str(o) for o in field.related_model._base_manager.filter(pk__in=ids)}
+        return ", ".join(found.get(str(pk), str(pk)) for pk in ids)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(field, models.BooleanField):
+        return _("yes") if value else _("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str) and parse_datetime(value):
+        moment = parse_datetime(value)
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+        return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, str) and parse_date(value):
+        return formats.date_format(parse_date(value), "SHORT_DATE_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {text}" for key, text in value.items())
+    return str(value)
 
 
 class QuickSelectMixin:
@@ -105,6 +199,11 @@ def submit(form: forms.BaseForm, action: Callable[[dict[str, Any]], Any]) -> Any
         return action(form.cleaned_data)
     except ValidationError as exc:
         add_service_errors(form, exc)
+        return None
+    except Conflict as exc:
+        if not hasattr(form, "show_conflict"):
+            raise
+        form.show_conflict(exc)
         return None
 
 

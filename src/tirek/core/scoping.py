@@ -24,6 +24,8 @@ class ScopedQuerySet(models.QuerySet):
     organisation_path = "organisation"
     # Roles that see every organisation's rows of this model (read-only reach, not the right to change).
     national_roles: frozenset[str] = frozenset({"administrator"})
+    # Roles that see none of them even in their own organisation (analysts work with aggregates only).
+    hidden_from: frozenset[str] = frozenset()
 
     def visible_to(self, user: User) -> ScopedQuerySet:
         if not user.is_authenticated or not user.is_active:
@@ -31,7 +33,7 @@ class ScopedQuerySet(models.QuerySet):
         if user.roles() & self.national_roles:
             return self.all()
         organisation_id = user.active_organisation_id_checked()
-        if organisation_id is None:
+        if organisation_id is None or user.roles(organisation_id) <= self.hidden_from:
             return self.none()
         return self.filter(**{f"{self.organisation_path}_id": organisation_id})
 
@@ -64,6 +66,8 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "people.consent": frozenset({"intake", "coordinator", "manager"}),
     "people.import": frozenset({"coordinator", "manager"}),
     "people.merge": frozenset({"manager"}),
+    "people.emergency_access": frozenset({"manager"}),
+    "people.retention": frozenset({"administrator"}),
     "cases.open": frozenset({"intake", "coordinator", "manager"}),
     "cases.change": frozenset({"coordinator", "manager"}),
     "cases.override_eligibility": frozenset({"manager"}),
@@ -92,6 +96,11 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     "records.export": frozenset({"manager"}),
 }
 GLOBAL_ROLES = frozenset({"administrator"})
+# Roles that read figures, never the records of a person (persons, families, cases, groups, residences).
+AGGREGATE_ONLY_ROLES = frozenset({"analyst"})
+# Capabilities an organisation's data protection officer holds there too, whatever their role: the DPO is a
+# flag on the membership (Membership.is_data_protection_officer), not a role.
+DATA_PROTECTION_CAPABILITIES = frozenset({"audit.view"})
 
 
 def can(user: User, capability: str, organisation: Any = None) -> bool:
@@ -105,6 +114,8 @@ def can(user: User, capability: str, organisation: Any = None) -> bool:
         organisation_id = user.active_organisation_id_checked()
     else:
         organisation_id = getattr(organisation, "pk", organisation)
+    if capability in DATA_PROTECTION_CAPABILITIES and user.is_data_protection_officer(organisation_id):
+        return True
     return bool(user.roles(organisation_id) & allowed)
 
 

@@ -23,8 +23,9 @@ def service_form_page(
     template: str = "web/form.html",
 ):
     """On a valid POST call `action(cleaned_data)` and go to `done_url`; otherwise show the form again,
-    with what was typed and the service's messages."""
+    with what was typed and the service's messages (409 when someone else saved the record meanwhile)."""
     if request.method == "POST" and submit(form, action):
         messages.success(request, success)
         return redirect(done_url)
-    return render(request, template, {"form": form, "title": title, "cancel_url": cancel_url or done_url})
+    context = {"form": form, "title": title, "cancel_url": cancel_url or done_url}
+    return render(request, template, context, status=409 if getattr(form, "conflict", None) else 200)

@@ -10,11 +10,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from tirek.core.scoping import ScopedQuerySet
+from tirek.core.scoping import AGGREGATE_ONLY_ROLES, ScopedQuerySet
 from tirek.courses.choices import CourseKind, CourseStatus, EnrolmentStatus
 
 
 class CourseQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     pass
 
 
@@ -92,6 +93,7 @@ class Course(models.Model):
 
 
 class CourseSessionQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "course__organisation"
 
 
@@ -121,6 +123,7 @@ class CourseSession(models.Model):
 
 
 class CourseEnrolmentQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "course__organisation"
 
 

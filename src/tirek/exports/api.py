@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.urls import path, reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
-from tirek.core.api import ERROR_RESPONSES, TirekViewSet
+from tirek.core.api import ERROR_RESPONSES, TirekViewSet, file_responses
 from tirek.exports import selectors, services
 from tirek.exports.choices import ExportFormat, ExportWhat
 from tirek.exports.indicators import PDF_LANGUAGES
@@ -120,9 +119,7 @@ class ExportJobViewSet(TirekViewSet):
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file (XLSX, CSV or PDF)."
-            ),
+            **file_responses(services.CONTENT_TYPES.values(), "The file (XLSX, CSV or PDF)."),
             **ERROR_RESPONSES,
         }
     )
@@ -147,9 +144,7 @@ class IndicatorExportView(APIView):
             OpenApiParameter("language", str, enum=list(PDF_LANGUAGES), description="Of a PDF: kk or ru."),
         ],
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file (XLSX, CSV or PDF)."
-            ),
+            **file_responses(services.CONTENT_TYPES.values(), "The file (XLSX, CSV or PDF)."),
             **ERROR_RESPONSES,
         },
     )

@@ -14,6 +14,7 @@ class NotificationKind(models.TextChoices):
     APPEAL_OVERDUE = "appeal_overdue", _("Appeal overdue")
     DEADLINE_DUE_SOON = "deadline_due_soon", _("Deadline due soon")
     DEADLINE_OVERDUE = "deadline_overdue", _("Deadline overdue")
+    EMERGENCY_ACCESS = "emergency_access", _("Emergency access to a record")
 
 
 # What the bell says, with the notification's parameters: number, counterpart (the other organisation), due,
@@ -29,4 +30,8 @@ MESSAGES = {
     NotificationKind.APPEAL_OVERDUE: _("Appeal %(number)s is overdue since %(due)s."),
     NotificationKind.DEADLINE_DUE_SOON: _("Case %(number)s: %(clock)s is due on %(due)s."),
     NotificationKind.DEADLINE_OVERDUE: _("Case %(number)s: %(clock)s was due on %(due)s."),
+    NotificationKind.EMERGENCY_ACCESS: _(
+        "%(who)s (%(counterpart)s) opened, in an emergency, the record of a person your organisation serves, "
+        "for %(hours)s hours. The reason is on the emergency access page."
+    ),
 }

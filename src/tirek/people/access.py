@@ -18,6 +18,10 @@ def can_see_health(user, person) -> bool:
 
     cases = Case.objects.filter(person=person, organisation_id=organisation_id)
     if Role.MANAGER in user.roles(organisation_id):
+        from tirek.emergency.selectors import emergency_person_ids
+
+        if person.pk in emergency_person_ids(user):  # opened in an emergency: the whole record
+            return True
         return cases.exists() or person.registered_by_id == organisation_id
     return cases.filter(Q(coordinator=user) | Q(team=user)).exists()
 

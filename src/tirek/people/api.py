@@ -10,7 +10,14 @@ from rest_framework.response import Response
 
 from tirek.audit.services import audit_view
 from tirek.catalog.models import Diagnosis
-from tirek.core.api import ERROR_RESPONSES, InputSerializer, TirekViewSet, query_uuid
+from tirek.core.api import (
+    ERROR_RESPONSES,
+    UPDATE_ERROR_RESPONSES,
+    InputSerializer,
+    TirekViewSet,
+    query_uuid,
+    version_field,
+)
 from tirek.directory.models import Organisation, Region
 from tirek.directory.selectors import active_organisation_get
 from tirek.people import services
@@ -76,7 +83,7 @@ class PersonSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Person
-        fields = [*PERSON_OUTPUT_FIELDS, "health"]
+        fields = [*PERSON_OUTPUT_FIELDS, "version", "health"]
 
     def to_representation(self, person):
         data = super().to_representation(person)
@@ -113,6 +120,13 @@ class PersonInputSerializer(InputSerializer):
             "confirm_mismatch",
         ]
         extra_kwargs = {"sex": {"required": False}}
+
+
+class PersonUpdateSerializer(PersonInputSerializer):
+    version = version_field()
+
+    class Meta(PersonInputSerializer.Meta):
+        fields = [*PersonInputSerializer.Meta.fields, "version"]
 
 
 class LookupSerializer(serializers.Serializer):
@@ -175,10 +189,12 @@ class PersonViewSet(TirekViewSet):
         )
         return self.render(person, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PersonInputSerializer, responses={200: PersonSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=PersonUpdateSerializer, responses={200: PersonSerializer, **UPDATE_ERROR_RESPONSES}
+    )
     def partial_update(self, request, pk=None):
         person = person_get(user=request.user, pk=pk)
-        data = self.parse(instance=person, partial=True)
+        data = self.parse(instance=person, partial=True, serializer=PersonUpdateSerializer)
         confirm = data.pop("confirm_mismatch", False)
         person = services.person_update(actor=request.user, person=person, confirm_mismatch=confirm, **data)
         context = {

@@ -104,8 +104,9 @@ def duplicate_list(request):
 
 @login_required
 def duplicate_merge(request, first, second):
-    require(request.user, "people.merge")
+    # Another organisation's person is not found (404) before the role is asked about (403).
     persons = (person_get(user=request.user, pk=first), person_get(user=request.user, pk=second))
+    require(request.user, "people.merge")
     form = MergeForm(
         request.POST or None,
         persons=persons,

@@ -209,7 +209,8 @@ def duplicate_candidates(*, user, limit: int = 200) -> list[Candidate]:
     """
     organisation_id = user.active_organisation_id_checked()
     require(user, "people.merge", organisation_id)
-    persons = Person.objects.visible_to(user)
+    # Anonymised records share first-of-month birth dates and neutral names: never a candidate.
+    persons = Person.objects.visible_to(user).filter(anonymised_at__isnull=True)
     rows: dict[Any, dict[str, Any]] = {}
 
     def fetch(queryset: QuerySet[Person]) -> list[dict[str, Any]]:

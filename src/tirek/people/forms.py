@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from tirek.catalog.models import Diagnosis
-from tirek.core.forms import StyledForm, StyledModelForm
+from tirek.core.forms import StyledForm, StyledModelForm, VersionedFormMixin
 from tirek.directory.models import Organisation
 from tirek.people.choices import ConsentPurpose, FamilyRole
 from tirek.people.models import Family, Person
@@ -20,7 +20,7 @@ class FamilyLinkForm(StyledForm):
     family_legal_representative = forms.BooleanField(label=_("Legal representative"), required=False)
 
 
-class PersonForm(StyledModelForm):
+class PersonForm(VersionedFormMixin, StyledModelForm):
     confirm_mismatch = forms.BooleanField(
         label=_("The data are right although they disagree with the IIN"), required=False
     )
@@ -53,7 +53,7 @@ class PersonForm(StyledModelForm):
         pass
 
 
-class HealthForm(StyledModelForm):
+class HealthForm(VersionedFormMixin, StyledModelForm):
     class Meta:
         model = Person
         fields = list(HEALTH_FIELDS)

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tirek.core.scoping import AGGREGATE_ONLY_ROLES
 from tirek.people.choices import (
     AccessReason,
     ConsentPurpose,
@@ -32,15 +33,21 @@ def person_visibility(user, prefix: str = "") -> Q | None:
     if user.is_administrator:
         return None
     organisation_id = user.active_organisation_id_checked()
-    if organisation_id is None:
-        return Q(pk__in=[])
-    return Q(
+    if organisation_id is None or user.roles(organisation_id) <= AGGREGATE_ONLY_ROLES:
+        return Q(pk__in=[])  # no organisation, or an analyst's (aggregates only)
+    condition = Q(
         **{
             f"{prefix}pk__in": PersonAccess.objects.filter(organisation_id=organisation_id).values(
                 "person_id"
             )
         }
     )
+    from tirek.emergency.selectors import emergency_person_ids
+
+    emergency = emergency_person_ids(user)  # a manager's running emergency access (break the glass)
+    if emergency:
+        condition |= Q(**{f"{prefix}pk__in": list(emergency)})
+    return condition
 
 
 class PersonQuerySet(models.QuerySet):
@@ -118,8 +125,12 @@ class Person(models.Model):
         on_delete=models.PROTECT,
         related_name="merged_from",
     )
+    # When the retention period ran out and the identifying data was removed (tirek.people.retention).
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Moves on by one with each save by a user; a save based on an older version is refused.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -247,6 +258,8 @@ class FamilyQuerySet(models.QuerySet):
         if condition is None:
             return self.all()
         organisation_id = user.active_organisation_id_checked() if user.is_authenticated else None
+        if organisation_id is None or user.roles(organisation_id) <= AGGREGATE_ONLY_ROLES:
+            return self.none()
         served = PersonAccess.objects.filter(organisation_id=organisation_id).exclude(
             reason=AccessReason.REFERRAL
         )

@@ -15,8 +15,8 @@ from tirek.core.errors import NotAllowed
 from tirek.core.iin import is_valid_number, read_layout
 from tirek.core.names import folded, skeleton
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited, update_audited
-from tirek.people.access import can_see_health
+from tirek.core.writes import check_version, create_audited, update_audited
+from tirek.people.access import CONTACT_FIELDS, can_see_health, contacts_hidden_for
 from tirek.people.choices import AccessReason, FamilyRole
 from tirek.people.models import (
     Consent,
@@ -188,9 +188,27 @@ def person_register_into_family(
     return person
 
 
-def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fields: Any) -> Person:
+def _hidden_from(actor, person: Person) -> tuple[str, ...]:
+    """The fields of `person` the actor may not see, left out of what a conflict shows."""
+    hidden = () if can_see_health(actor, person) else HEALTH_FIELDS
+    if person.pk in contacts_hidden_for(actor, [person]):
+        hidden += CONTACT_FIELDS
+    return hidden
+
+
+def person_update(
+    *,
+    actor,
+    person: Person,
+    confirm_mismatch: bool = False,
+    expected_version: int | None = None,
+    **fields: Any,
+) -> Person:
+    """Correct a person's record; given `expected_version`, refused with Conflict when it was saved since."""
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.change", organisation_id)
+    if person.anonymised_at is not None:
+        raise ValidationError(_("This person's record has been anonymised: it can no longer be changed."))
     health = [k for k in fields if k in HEALTH_FIELDS]
     if health and not can_see_health(actor, person):
         raise NotAllowed("health data")
@@ -210,6 +228,7 @@ def person_update(*, actor, person: Person, confirm_mismatch: bool = False, **fi
     changes.pop("name_skeleton", None)
     if changes:
         with transaction.atomic():
+            changes.update(check_version(person, expected_version, hidden=_hidden_from(actor, person)))
             person.save()
             name_tokens_save(person)
             audit_record(
@@ -323,6 +342,8 @@ def consent_record(
 ) -> Consent:
     """Record a consent given by the person (an adult) or by one of their legal representatives."""
     require(actor, "people.consent", organisation)
+    if person.birth_date and given_on and given_on < person.birth_date:
+        raise ValidationError({"given_on": _("A consent cannot be given before the person was born.")})
     if given_by.pk == person.pk:
         age = person.age_in_months(given_on)
         if age is not None and age < ADULT_MONTHS:

@@ -14,12 +14,13 @@ from django.views.decorators.http import require_POST
 from tirek.audit.services import audit_view
 from tirek.cases.forms import CaseOpenForm, case_open_fields
 from tirek.cases.services import case_open_by_iin
-from tirek.core.errors import NotAllowed
+from tirek.core.errors import Conflict, NotAllowed
 from tirek.core.forms import add_service_errors, edit_form, submit
 from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
+from tirek.emergency.selectors import emergency_access_current
 from tirek.people import forms, services
 from tirek.people.access import can_see_health, referral_only_parts
 from tirek.people.models import Person
@@ -119,6 +120,7 @@ def _enrol_form(user, organisation, data):
 def person_enrol_existing(request):
     """Enrol a person registered elsewhere, known only by IIN: the new case makes them visible."""
     organisation = active_organisation_get(user=request.user)
+    require(request.user, "cases.open", organisation)
     iin = request.POST.get("iin", "")
     form = _enrol_form(request.user, organisation, request.POST)
     case = submit(
@@ -161,6 +163,7 @@ def person_detail(request, pk):
         "can_change": can(request.user, "people.change"),
         "can_consent": can(request.user, "people.consent"),
         "can_open_case": can(request.user, "cases.open"),
+        "emergency": emergency_access_current(user=request.user, person=person),
     }
     return render(request, "people/person_detail.html", context)
 
@@ -182,6 +185,8 @@ def person_edit(request, pk):
             mismatch = True
         except ValidationError as exc:
             add_service_errors(form, exc)
+        except Conflict as exc:
+            form.show_conflict(exc)
         else:
             messages.success(request, _("The record has been saved."))
             return redirect("people:person_detail", person.pk)
@@ -190,6 +195,7 @@ def person_edit(request, pk):
         request,
         "people/person_form.html",
         {"form": form, "title": person.full_name, "cancel_url": cancel, "mismatch": mismatch},
+        status=409 if form.conflict else 200,
     )
 
 

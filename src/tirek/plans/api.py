@@ -17,7 +17,14 @@ from rest_framework.response import Response
 from tirek.accounts.models import User
 from tirek.audit.services import audit_view
 from tirek.catalog.models import Profession, Service
-from tirek.core.api import ERROR_RESPONSES, InputSerializer, TirekViewSet, query_uuid
+from tirek.core.api import (
+    ERROR_RESPONSES,
+    UPDATE_ERROR_RESPONSES,
+    InputSerializer,
+    TirekViewSet,
+    query_uuid,
+    version_field,
+)
 from tirek.plans import services
 from tirek.plans.choices import Domain, GoalRating, PdfLanguage
 from tirek.plans.models import GoalProgress, Plan, PlanGoal, PlannedService, PlanReview
@@ -135,6 +142,7 @@ class PlanSerializer(serializers.ModelSerializer):
             "review_due_on",
             "superseded_by",
             "superseded_on",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -174,6 +182,13 @@ class PlanCreateSerializer(PlanInputSerializer):
 
     class Meta(PlanInputSerializer.Meta):
         fields = ["case", *PlanInputSerializer.Meta.fields]
+
+
+class PlanUpdateSerializer(PlanInputSerializer):
+    version = version_field()
+
+    class Meta(PlanInputSerializer.Meta):
+        fields = [*PlanInputSerializer.Meta.fields, "version"]
 
 
 class PlanGoalInputSerializer(InputSerializer):
@@ -275,10 +290,12 @@ class PlanViewSet(TirekViewSet):
         plan = services.plan_create(actor=request.user, case=case, **data)
         return self._detail(plan, status_code=status.HTTP_201_CREATED)
 
-    @extend_schema(request=PlanInputSerializer, responses={200: PlanDetailSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=PlanUpdateSerializer, responses={200: PlanDetailSerializer, **UPDATE_ERROR_RESPONSES}
+    )
     def partial_update(self, request, pk=None):
         plan = plan_get(user=request.user, pk=pk)
-        data = self.parse(serializer=PlanInputSerializer, partial=True)
+        data = self.parse(serializer=PlanUpdateSerializer, partial=True)
         return self._detail(services.plan_update(actor=request.user, plan=plan, **data))
 
     @extend_schema(request=None, responses={204: None, **ERROR_RESPONSES}, description="Discard a draft.")

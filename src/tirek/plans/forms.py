@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tirek.accounts.models import User
 from tirek.catalog.selectors import profession_list, service_list
-from tirek.core.forms import StyledForm, StyledModelForm
+from tirek.core.forms import StyledForm, StyledModelForm, VersionedFormMixin
 from tirek.plans.choices import Domain, GoalRating
 from tirek.plans.models import Plan, PlanGoal, PlannedService
 
@@ -22,7 +22,7 @@ def _level_field(domain: Domain) -> forms.CharField:
     )
 
 
-class PlanForm(StyledForm):
+class PlanForm(VersionedFormMixin, StyledForm):
     """The plan's own content: present levels by domain, the family's view, transition steps, coordinator."""
 
     level_physical = _level_field(Domain.PHYSICAL)
@@ -51,6 +51,8 @@ class PlanForm(StyledForm):
                     "coordinator": plan.coordinator_id,
                 },
             )
+        if plan is not None:
+            kwargs.setdefault("version", plan.version)
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["coordinator"].queryset = members
@@ -65,6 +67,7 @@ class PlanForm(StyledForm):
             "family_resources": data["family_resources"],
             "transition_steps": data["transition_steps"],
             "coordinator": data.get("coordinator"),
+            **({"expected_version": data["expected_version"]} if "expected_version" in data else {}),
         }
 
 

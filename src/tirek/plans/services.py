@@ -203,8 +203,9 @@ def plan_create(*, actor, case: Case, **fields: Any) -> Plan:
         return _draft(actor, case, **fields)
 
 
-def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
-    """Change a draft plan's present levels, the family's view, transition steps or coordinator."""
+def plan_update(*, actor, plan: Plan, expected_version: int | None = None, **fields: Any) -> Plan:
+    """Change a draft plan's present levels, the family's view, transition steps or coordinator; given
+    `expected_version`, refused with Conflict when the plan was saved since."""
     case = plan.case
     _require_writer(actor, case, plan)
     _require_open_case(case)
@@ -220,6 +221,7 @@ def plan_update(*, actor, plan: Plan, **fields: Any) -> Plan:
         fields=PLAN_FIELDS,
         organisation=case.organisation_id,
         subject_person_id=case.person_id,
+        expected_version=expected_version,
     )
 
 

@@ -37,6 +37,8 @@ def year_start() -> dt.date:
 # The filters an indicator may refuse (those its records cannot be narrowed by).
 OPTIONAL = ("programme", "sex", "age_band", "diagnosis_group")
 
+# The years a report period may span: the day after the last one must still be a date, in any time zone.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 PERIOD = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 
@@ -56,7 +58,7 @@ def period_bounds(period: str) -> tuple[dt.date, dt.date] | None:
         last_month = first_month + 2
     else:
         first_month, last_month = 1, 12
-    if year < 1900:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         return None
     end = dt.date(year + (last_month == 12), last_month % 12 + 1, 1) - dt.timedelta(days=1)
     return dt.date(year, first_month, 1), end
@@ -143,6 +145,14 @@ class IndicatorFilterForm(StyledForm):
                 self.add_error("period", _("Give either a period or the dates, not both."))
             else:
                 date_from, date_to = bounds
+        for name in ("from", "to"):
+            day = cleaned.get(name)
+            if day and not FIRST_YEAR <= day.year <= LAST_YEAR:
+                self.add_error(
+                    name,
+                    _("Enter a date between %(first)s and %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         if "from" not in self.errors and "to" not in self.errors and date_from > date_to:
             self.add_error("to", _("The end of the period cannot be before its start."))
         cleaned["from"], cleaned["to"] = date_from, date_to

@@ -11,11 +11,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from tirek.core.scoping import ScopedQuerySet
+from tirek.core.scoping import AGGREGATE_ONLY_ROLES, ScopedQuerySet
 from tirek.residence.choices import FacilityKind
 
 
 class FacilityQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     pass
 
 
@@ -52,6 +53,7 @@ class Facility(models.Model):
 
 
 class ResidenceQuerySet(ScopedQuerySet):
+    hidden_from = AGGREGATE_ONLY_ROLES
     organisation_path = "facility__organisation"
 
     def on(self, day) -> ResidenceQuerySet:

@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from tirek.audit.services import audit_view
-from tirek.core.api import ERROR_RESPONSES, TirekViewSet
+from tirek.core.api import ERROR_RESPONSES, UPDATE_ERROR_RESPONSES, TirekViewSet, version_field
 from tirek.support import selectors, services
 from tirek.support.choices import (
     HELPLINE_CHANNEL_CHOICES,
@@ -88,6 +88,7 @@ class AppealSerializer(serializers.ModelSerializer):
             "closed_on",
             "case",
             "case_number",
+            "version",
             "created_at",
             "updated_at",
         ]
@@ -143,6 +144,7 @@ class AppealUpdateSerializer(serializers.Serializer):
     person = serializers.UUIDField(required=False, allow_null=True)
     family = serializers.UUIDField(required=False, allow_null=True)
     due_on = serializers.DateField(required=False, help_text="Needs the right to manage appeal deadlines.")
+    version = version_field()
 
 
 class AppealAssignSerializer(serializers.Serializer):
@@ -262,7 +264,9 @@ class AppealViewSet(TirekViewSet):
         appeal = services.appeal_register_helpline(actor=request.user, organisation=organisation, **data)
         return self._detail(appeal, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AppealUpdateSerializer, responses={200: AppealDetailSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=AppealUpdateSerializer, responses={200: AppealDetailSerializer, **UPDATE_ERROR_RESPONSES}
+    )
     def partial_update(self, request, pk=None):
         appeal = self._get(pk)
         data = _appeal_refs(request.user, self.parse(serializer=AppealUpdateSerializer, partial=True))

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tirek.core.forms import StyledForm
+from tirek.core.forms import StyledForm, VersionedFormMixin
 from tirek.directory.models import Organisation
 from tirek.support.choices import (
     HELPLINE_CHANNEL_CHOICES,
@@ -127,7 +127,7 @@ class HelplineForm(PersonPickMixin, StyledForm):
         _plain(self.fields["channel"])
 
 
-class AppealEditForm(PersonPickMixin, StyledForm):
+class AppealEditForm(PersonPickMixin, VersionedFormMixin, StyledForm):
     received_at = forms.DateTimeField(label=_("Received at"), widget=DATETIME_WIDGET)
     channel = forms.ChoiceField(label=_("Channel"), choices=AppealChannel.choices)
     category = forms.ChoiceField(label=_("Category"), choices=AppealCategory.choices)

@@ -205,6 +205,7 @@ def appeal_edit(request, pk):
         request.POST or None,
         families=selectors.served_families(user=request.user),
         can_move_due=can_move_due,
+        version=appeal.version,
         initial={
             "received_at": timezone.localtime(appeal.received_at),
             "channel": appeal.channel,

@@ -37,6 +37,12 @@ def navigation_for(user) -> dict:
     if active is not None:
         directory.append((reverse("accounts:staff_list"), _("Staff")))
     directory.append((reverse("catalog:index"), _("Reference data")))
+    if can(user, "people.retention"):
+        directory.append((reverse("people:retention"), _("Retention")))
+    if user.is_administrator or (
+        active is not None and (active.role == "manager" or active.is_data_protection_officer)
+    ):
+        directory.append((reverse("emergency:access_list"), _("Emergency access")))
     if can(user, "audit.view"):
         directory.append((reverse("audit:event_list"), _("Audit trail")))
     if user.is_administrator:

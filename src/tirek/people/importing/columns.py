@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db.models import TextChoices
 from django.utils import translation
 from django.utils.translation import ngettext
@@ -14,7 +15,7 @@ from django.utils.translation import ngettext
 from tirek.cases.choices import ReferralSource
 from tirek.people.choices import FamilyRole, IinMissingReason, Sex
 
-MAX_BYTES = 5 * 1024 * 1024
+MAX_BYTES = settings.TIREK_IMPORT_MAX_BYTES  # README "Configuration"
 MAX_ROWS = 20_000
 # An XLSX is a zip: its unpacked XML is bounded too, so that a small file cannot unpack into gigabytes.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024

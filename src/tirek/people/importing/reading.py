@@ -71,6 +71,8 @@ _FORMULA = re.compile(r"^(?:[=@]|[+\-](?![\d\s().\-]*$))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Letters of Windows-1251 that no Kazakh or Russian journal uses: in a Kazakh file they are KZ-1048 letters.
 _NOT_KAZAKH_OR_RUSSIAN = re.compile("[ЌЋќћЎўЈҐЄЇґєјЅѕї]")
+# The first bytes of files that are not text: PDF, zip (an .xlsx), an old Excel .xls, PNG, JPEG.
+_BINARY_SIGNATURES = (b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff")
 
 
 def parse(file_bytes: bytes, filename: str) -> Journal:
@@ -116,6 +118,12 @@ def _decode(file_bytes: bytes) -> str:
 
 def _csv_rows(file_bytes: bytes) -> Iterator[tuple[int, list[Any]]]:
     text = _decode(file_bytes)
+    if "\x00" in text or file_bytes.startswith(_BINARY_SIGNATURES):
+        # No text holds NUL; a workbook, a PDF or a picture renamed .csv does.
+        raise _refuse(
+            "not_text",
+            _("The file is not a text (CSV) table: save the journal from Excel as “CSV UTF-8” or as .xlsx."),
+        )
     first_line = text.split("\n", 1)[0]
     delimiter = max((";", ",", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -135,6 +143,8 @@ def _xlsx_rows(file_bytes: bytes) -> Iterator[tuple[int, list[Any]]]:
     not_a_workbook = _refuse("xlsx", _("The file is not an Excel workbook (.xlsx) that can be read."))
     try:
         with zipfile.ZipFile(io.BytesIO(file_bytes)) as archive:
+            if "[Content_Types].xml" not in archive.namelist():
+                raise not_a_workbook  # a zip, but not an Office Open XML document
             unpacked = sum(entry.file_size for entry in archive.infolist())
         if unpacked > MAX_UNPACKED_BYTES:
             raise _refuse(

@@ -403,8 +403,9 @@ def appeal_link_case(*, actor, appeal: Appeal, case: Case) -> Appeal:
     return appeal
 
 
-def appeal_update(*, actor, appeal: Appeal, **fields: Any) -> Appeal:
-    """Correct an open appeal's details; moving its due date needs appeals.manage_deadlines."""
+def appeal_update(*, actor, appeal: Appeal, expected_version: int | None = None, **fields: Any) -> Appeal:
+    """Correct an open appeal's details; moving its due date needs appeals.manage_deadlines. Given
+    `expected_version`, refused with Conflict when the appeal was saved since."""
     _require_handler(actor, appeal)
     allowed = list(APPEAL_FIELDS)
     if "due_on" in fields and fields["due_on"] != appeal.due_on:
@@ -436,8 +437,10 @@ def appeal_update(*, actor, appeal: Appeal, **fields: Any) -> Appeal:
             fields=allowed,
             organisation=appeal.organisation_id,
             subject_person_id=appeal.person_id or before["person"],
+            expected_version=expected_version,
         )
         changes = changes_between(before, snapshot(appeal))
+        changes.pop("version", None)
         if changes:
             _event(appeal, AppealEventKind.UPDATED, actor, fields=sorted(changes))
     return appeal

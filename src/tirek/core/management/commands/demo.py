@@ -457,6 +457,20 @@ class Command(BaseCommand):
             "{residents} residents in {facilities} youth-house facilities; care leavers' association: "
             "graduates.intake, graduates.social, graduates.lawyer".format(**interagency)
         )
+        from django.conf import settings
+
+        if settings.TIREK_TWO_FACTOR_ROLES:
+            self.stdout.write(
+                "Two-step sign-in is required for: {roles}. At the first sign-in such a user scans a QR code "
+                "with an authenticator app (set TIREK_TWO_FACTOR_ROLES= to make it optional).".format(
+                    roles=", ".join(settings.TIREK_TWO_FACTOR_ROLES)
+                )
+            )
+        else:
+            self.stdout.write(
+                "Two-step sign-in is optional here (TIREK_TWO_FACTOR_ROLES is empty); any user can turn it "
+                "on in their profile. In production it is required for managers, analysts and administrators."
+            )
         self.stdout.write("Open http://127.0.0.1:8000 and sign in.")
 
     def _admin(self, ministry: Organisation) -> User:
