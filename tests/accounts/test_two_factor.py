@@ -241,3 +241,18 @@ def test_after_a_wrong_code_the_next_attempt_must_wait(cast, settings, authentic
     device.throttling_failure_timestamp -= dt.timedelta(seconds=5)
     device.save()
     assert two_factor_verify(user=cast.specialist_a, code=authenticator_code(device, 1)) == device
+
+
+def test_the_pages_of_the_second_step_show_no_menus_and_htmx_from_them_does_not_loop(cast, password):
+    client = sign_in(cast.manager_a, password)
+    page = client.get("/accounts/two-step/setup/").content.decode()
+    assert "notifications/bell" not in page and 'data-testid="user-menu"' not in page
+    # The bell (or any htmx call) from the set-up page itself is answered without sending the page to itself.
+    quiet = client.get(
+        "/notifications/bell/",
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL="http://testserver/accounts/two-step/setup/?next=/",
+    )
+    assert quiet.status_code == 204 and "HX-Redirect" not in quiet
+    after = cast.client(cast.manager_a).get("/").content.decode()
+    assert "notifications/bell" in after

@@ -8,7 +8,7 @@ a role that requires it) a session reaches only the pages of that step.
 from __future__ import annotations
 
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -83,7 +83,10 @@ def _to(request, url: str, message: str, *, code: str):
         return JsonResponse(error_body(code, message), status=403)
     if getattr(request, "htmx", False):
         response = HttpResponse(status=204)
-        response["HX-Redirect"] = url
+        # From a page of the second step itself (nothing there asks, but never loop): nothing to do.
+        current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        if current != urlsplit(url).path:
+            response["HX-Redirect"] = url
         return response
     return redirect(url)
 
