@@ -182,3 +182,23 @@ def test_break_the_glass_through_the_api(cast, almaty_child):
     ended = api.post(f"/api/v1/emergency-access/{body['id']}/end/", **headers)
     assert ended.status_code == 200 and ended.json()["is_active"] is False
     assert api.get(f"/api/v1/persons/{almaty_child.pk}/", **headers).status_code == 404
+
+
+def test_a_record_opened_in_an_emergency_is_read_not_changed(cast, almaty_child):
+    client = cast.client(cast.manager_b)
+    open_page(client, almaty_child)
+    page = client.get(f"/people/{almaty_child.pk}/")
+    assert f"/people/{almaty_child.pk}/edit/" not in page.content.decode()
+    for page in ("edit", "health", "diagnoses/add"):
+        assert client.get(f"/people/{almaty_child.pk}/{page}/").status_code == 403, page
+    assert client.post(f"/people/{almaty_child.pk}/edit/", {"surname": "Басқа"}).status_code == 403
+    token = Token.objects.create(user=cast.manager_b)
+    api = cast.client(None).patch(
+        f"/api/v1/persons/{almaty_child.pk}/",
+        {"surname": "Басқа"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Token {token.key}",
+    )
+    assert api.status_code == 403
+    almaty_child.refresh_from_db()
+    assert almaty_child.surname == "Омаров"

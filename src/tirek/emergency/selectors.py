@@ -28,5 +28,16 @@ def emergency_access_current(*, user, person) -> EmergencyAccess | None:
     return EmergencyAccess.objects.active().filter(user=user, person=person).order_by("-expires_at").first()
 
 
+def seen_only_in_emergency(user, person) -> bool:
+    """Whether `user` reaches `person` only through emergency access: to read the record, not change it."""
+    if person.pk not in emergency_person_ids(user):
+        return False
+    from tirek.people.models import PersonAccess
+
+    return not PersonAccess.objects.filter(
+        person=person, organisation_id=user.active_organisation_id_checked()
+    ).exists()
+
+
 def emergency_access_list(*, user) -> QuerySet[EmergencyAccess]:
     return EmergencyAccess.objects.visible_to(user).select_related("user", "organisation", "person")

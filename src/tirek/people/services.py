@@ -196,6 +196,14 @@ def _hidden_from(actor, person: Person) -> tuple[str, ...]:
     return hidden
 
 
+def _refuse_emergency_write(actor, person: Person) -> None:
+    """A record opened through emergency access is read, never changed, by the organisation that opened it."""
+    from tirek.emergency.selectors import seen_only_in_emergency
+
+    if seen_only_in_emergency(actor, person):
+        raise NotAllowed("emergency access is read-only")
+
+
 def person_update(
     *,
     actor,
@@ -207,6 +215,7 @@ def person_update(
     """Correct a person's record; given `expected_version`, refused with Conflict when it was saved since."""
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.change", organisation_id)
+    _refuse_emergency_write(actor, person)
     if person.anonymised_at is not None:
         raise ValidationError(_("This person's record has been anonymised: it can no longer be changed."))
     health = [k for k in fields if k in HEALTH_FIELDS]
@@ -247,6 +256,7 @@ def person_diagnosis_add(
 ) -> PersonDiagnosis:
     if not can_see_health(actor, person):
         raise NotAllowed("health data")
+    _refuse_emergency_write(actor, person)
     organisation_id = actor.active_organisation_id_checked()
     record = PersonDiagnosis(
         person=person,

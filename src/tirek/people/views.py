@@ -20,7 +20,7 @@ from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
-from tirek.emergency.selectors import emergency_access_current
+from tirek.emergency.selectors import emergency_access_current, seen_only_in_emergency
 from tirek.people import forms, services
 from tirek.people.access import can_see_health, referral_only_parts
 from tirek.people.models import Person
@@ -143,6 +143,7 @@ def person_detail(request, pk):
     organisation_id = request.user.active_organisation_id_checked()
     audit_view(actor=request.user, obj=person, organisation=organisation_id, subject_person_id=person.pk)
     health = can_see_health(request.user, person)
+    emergency = emergency_access_current(user=request.user, person=person)
     # Seen only through a referral: contacts and family only when the referral shares them.
     parts = referral_only_parts(request.user, [person]).get(person.pk)
     families = list(person_families(person=person)) if parts is None or "family" in parts else []
@@ -160,18 +161,25 @@ def person_detail(request, pk):
             .values_list("pk", flat=True)
         ),
         "consents": person_consents(person=person),
-        "can_change": can(request.user, "people.change"),
+        "emergency": emergency,
+        # Opened in an emergency, the record is read, not changed (enrolling the child is still possible).
+        "can_change": can(request.user, "people.change") and emergency is None,
         "can_consent": can(request.user, "people.consent"),
         "can_open_case": can(request.user, "cases.open"),
-        "emergency": emergency_access_current(user=request.user, person=person),
     }
     return render(request, "people/person_detail.html", context)
+
+
+def _refuse_emergency_change(user, person) -> None:
+    if seen_only_in_emergency(user, person):
+        raise NotAllowed("emergency access is read-only")
 
 
 @login_required
 def person_edit(request, pk):
     person = person_get(user=request.user, pk=pk)
     require(request.user, "people.change")
+    _refuse_emergency_change(request.user, person)
     form = edit_form(forms.PersonForm, person, request.POST or None)
     mismatch = False
     if request.method == "POST" and form.is_valid():
@@ -204,6 +212,7 @@ def person_health(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
+    _refuse_emergency_change(request.user, person)
     return service_form_page(
         request,
         form=edit_form(forms.HealthForm, person, request.POST or None),
@@ -219,6 +228,7 @@ def person_diagnosis_add(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
+    _refuse_emergency_change(request.user, person)
     return service_form_page(
         request,
         form=forms.DiagnosisForm(request.POST or None),
