@@ -101,11 +101,12 @@ def test_another_organisation_cannot_see_the_person_until_a_case_links_them(cast
 
 
 def test_the_lookup_of_an_unknown_iin_says_nothing_exists(cast, iin):
-    response = cast.client(cast.specialist_a).get(
-        "/api/v1/persons/lookup/", {"iin": iin(dt.date(2020, 1, 1), "male")}
-    )
+    unknown = {"iin": iin(dt.date(2020, 1, 1), "male")}
+    response = cast.client(cast.coordinator_a).get("/api/v1/persons/lookup/", unknown)
     assert response.json() == {"exists": False, "id": None}
-    assert cast.client(cast.specialist_a).get("/api/v1/persons/lookup/", {"iin": "123"}).status_code == 400
+    assert cast.client(cast.coordinator_a).get("/api/v1/persons/lookup/", {"iin": "123"}).status_code == 400
+    # Only those who register persons may ask whether an IIN exists anywhere.
+    assert cast.client(cast.specialist_a).get("/api/v1/persons/lookup/", unknown).status_code == 403
 
 
 @pytest.mark.parametrize(

@@ -285,7 +285,8 @@ API: dict[str, Op] = {
     "POST /api/v1/persons/{id}/diagnoses/": Op(
         HEALTH, PERSON_ID, body=lambda w, s: {"diagnosis": "F80.1"}, ok=201
     ),
-    "GET /api/v1/persons/lookup/": Op(MEMBERS, fmt="lookup"),
+    # Whether an IIN exists anywhere in the country: only for those who register persons.
+    "GET /api/v1/persons/lookup/": Op(frozenset({I, C, M}), fmt="lookup"),
     "GET /api/v1/persons/duplicates/": Op(frozenset({M})),
     "POST /api/v1/persons/duplicates/dismiss/": Op(
         frozenset({M}),
