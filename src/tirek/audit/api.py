@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -11,6 +10,7 @@ from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
 from tirek.audit.selectors import FILTERS, audit_event_list
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet
+from tirek.core.forms import period_error
 from tirek.core.scoping import require
 from tirek.core.validators import validate_iin
 from tirek.exports.api import FileFormatNegotiation
@@ -53,11 +53,9 @@ class AuditFilterSerializer(serializers.Serializer):
     date_to = serializers.DateField(required=False)
 
     def validate(self, attrs):
-        start, end = attrs.get("date_from"), attrs.get("date_to")
-        if start and end and start > end:
-            raise serializers.ValidationError(
-                {"date_to": [_("The end of the period cannot be before its start.")]}
-            )
+        message = period_error(attrs.get("date_from"), attrs.get("date_to"))
+        if message:
+            raise serializers.ValidationError({"date_to": [message]})
         return attrs
 
     def criteria(self) -> dict:

@@ -7,11 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.selectors import FILTERS, audit_actor_choices, audit_organisation_choices
-from tirek.core.forms import StyledForm
+from tirek.core.forms import PeriodFormMixin, StyledForm
 from tirek.core.validators import validate_iin
 
 
-class AuditFilterForm(StyledForm):
+class AuditFilterForm(PeriodFormMixin, StyledForm):
     """The trail's filters on the page (the API's AuditFilterSerializer takes the same)."""
 
     actor = forms.ModelChoiceField(label=_("Actor"), queryset=None, required=False)
@@ -38,13 +38,6 @@ class AuditFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["actor"].queryset = audit_actor_choices(user=user)
         self.fields["organisation"].queryset = audit_organisation_choices(user=user)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period cannot be before its start."))
-        return cleaned
 
     def criteria(self) -> dict[str, Any]:
         """The filters for `audit_event_list`, the empty ones left out."""

@@ -217,3 +217,21 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
         for name in form.errors:
             if name in form.fields:
                 form.fields[name].widget.attrs["aria-invalid"] = "true"
+
+
+def period_error(start, end) -> str | None:
+    """The message for a period whose end comes before its start, else None (forms and serializers)."""
+    if start and end and start > end:
+        return _("The end of the period cannot be before its start.")
+    return None
+
+
+class PeriodFormMixin:
+    """A filter form with `date_from` and `date_to`: the end may not come before the start."""
+
+    def clean(self):
+        cleaned = super().clean()
+        message = period_error(cleaned.get("date_from"), cleaned.get("date_to"))
+        if message:
+            self.add_error("date_to", message)
+        return cleaned

@@ -20,7 +20,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from tirek.core.forms import StyledForm
+from tirek.core.forms import PeriodFormMixin, StyledForm
 from tirek.core.scoping import require
 from tirek.exports.choices import ExportWhat
 
@@ -104,7 +104,7 @@ class CaseExportFilterForm(StyledForm):
         return cases.order_by("opened_on", "number")
 
 
-class VisitExportFilterForm(StyledForm):
+class VisitExportFilterForm(PeriodFormMixin, StyledForm):
     """Sessions of a period (days included), of one specialist, in one status."""
 
     date_from = forms.DateField(label=_("From"), required=False)
@@ -119,13 +119,6 @@ class VisitExportFilterForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "—"), *VisitStatus.choices]
         self.fields["specialist"].queryset = organisation_providers(user=user)
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("date_from"), cleaned.get("date_to")
-        if start and end and start > end:
-            self.add_error("date_to", _("The end of the period cannot be before its start."))
-        return cleaned
 
     def selection(self, user) -> QuerySet:
         from tirek.services.selectors import visit_list
