@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
-from tirek.core.iin import check_digit
+from tirek.people.demo.planning import synthetic_iin
 from tirek.people.services import person_register
 
 
@@ -34,13 +34,7 @@ def officer_b(cast) -> User:
 
 
 def valid_iin(birth: dt.date, sex: str = "female", serial: int = 7) -> str:
-    century = {1900: 3, 2000: 5}[birth.year // 100 * 100] + (0 if sex == "male" else 1)
-    while True:
-        prefix = f"{birth:%y%m%d}{century}{serial:04d}"
-        digit = check_digit(prefix)
-        if digit is not None:
-            return f"{prefix}{digit}"
-        serial += 1
+    return synthetic_iin(birth, sex, serial)[0]
 
 
 @pytest.fixture

@@ -5,19 +5,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tirek.core.iin import check_digit
+from tirek.people.demo.planning import synthetic_iin
 from tirek.people.services import person_register
 
 
 def make_iin(birth: dt.date, sex: str, serial: int = 1) -> str:
-    """A valid synthetic IIN for a birth date and sex (serial bumped past prefixes with no check digit)."""
-    century = {1800: 1, 1900: 3, 2000: 5}[birth.year // 100 * 100] + (0 if sex == "male" else 1)
-    while True:
-        prefix = f"{birth:%y%m%d}{century}{serial:04d}"
-        digit = check_digit(prefix)
-        if digit is not None:
-            return f"{prefix}{digit}"
-        serial += 1
+    """A valid synthetic IIN for a birth date and sex (the demo's synthesis)."""
+    return synthetic_iin(birth, sex, serial)[0]
 
 
 @pytest.fixture
