@@ -13,7 +13,10 @@ from tirek.cases.models import CaseEvent
 from tirek.cases.services import case_open
 from tirek.people.services import person_register
 
-TODAY = timezone.localdate()
+
+def today():
+    """Today in Almaty, read when asked (a module-level date would go stale across midnight)."""
+    return timezone.localdate()
 
 
 def enrol(cast, n: int, *, received_days_ago: int, coordinator=None, organisation=None):
@@ -25,7 +28,7 @@ def enrol(cast, n: int, *, received_days_ago: int, coordinator=None, organisatio
         surname=f"Бала{n}",
         given_name="Ә",
         sex="male",
-        birth_date=TODAY - dt.timedelta(days=400),
+        birth_date=today() - dt.timedelta(days=400),
         iin_missing_reason="unknown",
     )
     return case_open(
@@ -34,8 +37,8 @@ def enrol(cast, n: int, *, received_days_ago: int, coordinator=None, organisatio
         person=person,
         programme=cast.programme_a if organisation == cast.almaty else cast.programme_b,
         referral_source="polyclinic",
-        referral_received_on=TODAY - dt.timedelta(days=received_days_ago),
-        opened_on=TODAY - dt.timedelta(days=received_days_ago),
+        referral_received_on=today() - dt.timedelta(days=received_days_ago),
+        opened_on=today() - dt.timedelta(days=received_days_ago),
         coordinator=coordinator,
     )
 
@@ -109,7 +112,7 @@ def test_a_specialist_has_no_deadline_list(cast, overdue):
 
 
 def test_a_met_late_first_plan_is_listed_as_met_late(cast, overdue):
-    CaseEvent.objects.create(case=overdue, kind="plan_approved", data={"approved_on": TODAY.isoformat()})
+    CaseEvent.objects.create(case=overdue, kind="plan_approved", data={"approved_on": today().isoformat()})
     response = cast.client(cast.manager_a).get(reverse("cases:deadline_list"), {"state": "met_late"})
     assert [(row.case, row.clock.kind) for row in response.context["page"]] == [(overdue, "first_plan")]
 
@@ -118,7 +121,9 @@ def test_the_deadline_list_runs_a_fixed_number_of_queries(cast, django_assert_ma
     for n in range(30):
         case = enrol(cast, n, received_days_ago=30 + n, coordinator=cast.coordinator_a)
         if n % 3 == 0:
-            CaseEvent.objects.create(case=case, kind="plan_approved", data={"approved_on": TODAY.isoformat()})
+            CaseEvent.objects.create(
+                case=case, kind="plan_approved", data={"approved_on": today().isoformat()}
+            )
     client = cast.client(cast.manager_a)
     with django_assert_max_num_queries(10):
         response = client.get(reverse("cases:deadline_list"), {"state": "overdue"})
@@ -146,7 +151,7 @@ def test_the_api_lists_deadlines_with_their_clock(cast, overdue, due_soon):
     assert first["deadline"]["state"] == "overdue"
     assert first["deadline"]["due_on"] == str(overdue.referral_received_on + dt.timedelta(days=45))
     assert first["deadline"]["days_left"] == -5
-    later = api_deadlines(cast, cast.coordinator_a, on=str(TODAY + dt.timedelta(days=10)), state="overdue")
+    later = api_deadlines(cast, cast.coordinator_a, on=str(today() + dt.timedelta(days=10)), state="overdue")
     assert {row["case"] for row in later.json()["results"]} == {str(overdue.pk), str(due_soon.pk)}
 
 
@@ -168,7 +173,7 @@ def test_the_api_shows_a_cases_clocks(cast, overdue):
 
 def test_the_api_pauses_and_resumes_the_first_plan_clock(cast, due_soon):
     client = cast.client(cast.coordinator_a)
-    started = str(TODAY - dt.timedelta(days=10))
+    started = str(today() - dt.timedelta(days=10))
     paused = client.post(
         f"/api/v1/cases/{due_soon.pk}/pause/",
         {"reason": "family_unavailable", "starts_on": started, "note": "In hospital"},
@@ -179,7 +184,7 @@ def test_the_api_pauses_and_resumes_the_first_plan_clock(cast, due_soon):
     clocks = client.get(f"/api/v1/cases/{due_soon.pk}/clocks/").json()
     assert (clocks[0]["state"], clocks[0]["paused_days"]) == ("paused", 10)
     resumed = client.post(f"/api/v1/cases/{due_soon.pk}/resume/", {}, content_type="application/json")
-    assert resumed.status_code == 200 and resumed.json()["ends_on"] == str(TODAY)
+    assert resumed.status_code == 200 and resumed.json()["ends_on"] == str(today())
     again = client.post(f"/api/v1/cases/{due_soon.pk}/resume/", {}, content_type="application/json")
     assert again.status_code == 400
 
@@ -228,13 +233,13 @@ def test_the_pause_and_resume_pages(cast, due_soon):
     client = cast.client(cast.coordinator_a)
     pause = reverse("cases:case_pause", args=[due_soon.pk])
     resume = reverse("cases:case_resume", args=[due_soon.pk])
-    refused = client.post(pause, {"reason": "other", "starts_on": str(TODAY)})
+    refused = client.post(pause, {"reason": "other", "starts_on": str(today())})
     assert refused.status_code == 200 and refused.context["form"].errors["note"]
-    assert client.post(pause, {"reason": "consent_pending", "starts_on": str(TODAY)}).status_code == 302
+    assert client.post(pause, {"reason": "consent_pending", "starts_on": str(today())}).status_code == 302
     page = client.get(reverse("cases:case_detail", args=[due_soon.pk])).content.decode()
     assert resume in page and 'data-state="paused"' in page
-    assert client.post(resume, {"ends_on": str(TODAY)}).status_code == 302
-    assert due_soon.deadline_pauses.get().ends_on == TODAY
+    assert client.post(resume, {"ends_on": str(today())}).status_code == 302
+    assert due_soon.deadline_pauses.get().ends_on == today()
 
 
 def test_the_action_pages_are_scoped_and_role_checked(cast, due_soon):
