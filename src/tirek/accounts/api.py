@@ -309,14 +309,8 @@ class TokenView(APIView):
             return Response(
                 error_body("invalid_credentials", str(_("The login or password is wrong."))), status=401
             )
-        if two_factor.two_factor_enabled(user):
-            if not code:
-                message = _("Two-step sign-in is on: send the code from the authenticator app as 'code'.")
-                return Response(error_body("two_factor_code_required", str(message)), status=401)
-            if two_factor.two_factor_verify(user=user, code=code) is None:
-                message = _("The code is wrong or has expired. Enter the code the app shows now.")
-                return Response(error_body("two_factor_code_wrong", str(message)), status=401)
-        elif two_factor.two_factor_required(user):
-            message = _("Your role requires two-step sign-in. Set it up in your profile in Tirek first.")
-            return Response(error_body("two_factor_setup_required", str(message)), status=403)
+        refusal = two_factor.second_step_refusal(user=user, code=code)
+        if refusal is not None:
+            status_code, error_code, message = refusal
+            return Response(error_body(error_code, str(message)), status=status_code)
         return Response({"token": services.user_token_issue(actor=user).key})

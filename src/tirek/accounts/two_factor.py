@@ -170,3 +170,28 @@ def two_factor_verify(*, user: User, code: str) -> TOTPDevice | StaticDevice | N
         return recovery
     _audit_failure(user)
     return None
+
+
+def second_step_refusal(*, user: User, code: str) -> tuple[int, str, str] | None:
+    """Why a password-only sign-in (the API token) is refused the second step, as (HTTP status, error code,
+    message); None when `code` passes it or the user needs none."""
+    if two_factor_enabled(user):
+        if not code:
+            return (
+                401,
+                "two_factor_code_required",
+                _("Two-step sign-in is on: send the code from the authenticator app as 'code'."),
+            )
+        if two_factor_verify(user=user, code=code) is None:
+            return (
+                401,
+                "two_factor_code_wrong",
+                _("The code is wrong or has expired. Enter the code the app shows now."),
+            )
+    elif two_factor_required(user):
+        return (
+            403,
+            "two_factor_setup_required",
+            _("Your role requires two-step sign-in. Set it up in your profile in Tirek first."),
+        )
+    return None

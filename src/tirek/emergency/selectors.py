@@ -39,5 +39,13 @@ def seen_only_in_emergency(user, person) -> bool:
     ).exists()
 
 
+def refuse_emergency_change(user, person) -> None:
+    """403 when `user` reaches `person` only through emergency access: read, never changed."""
+    if seen_only_in_emergency(user, person):
+        from tirek.core.errors import NotAllowed
+
+        raise NotAllowed("emergency access is read-only")
+
+
 def emergency_access_list(*, user) -> QuerySet[EmergencyAccess]:
     return EmergencyAccess.objects.visible_to(user).select_related("user", "organisation", "person")

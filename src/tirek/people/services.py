@@ -16,6 +16,7 @@ from tirek.core.iin import is_valid_number, read_layout
 from tirek.core.names import folded, skeleton
 from tirek.core.scoping import require
 from tirek.core.writes import check_version, create_audited, update_audited
+from tirek.emergency.selectors import refuse_emergency_change
 from tirek.people.access import CONTACT_FIELDS, can_see_health, contacts_hidden_for
 from tirek.people.choices import AccessReason, FamilyRole
 from tirek.people.models import (
@@ -196,14 +197,6 @@ def _hidden_from(actor, person: Person) -> tuple[str, ...]:
     return hidden
 
 
-def _refuse_emergency_write(actor, person: Person) -> None:
-    """A record opened through emergency access is read, never changed, by the organisation that opened it."""
-    from tirek.emergency.selectors import seen_only_in_emergency
-
-    if seen_only_in_emergency(actor, person):
-        raise NotAllowed("emergency access is read-only")
-
-
 def person_update(
     *,
     actor,
@@ -215,7 +208,7 @@ def person_update(
     """Correct a person's record; given `expected_version`, refused with Conflict when it was saved since."""
     organisation_id = actor.active_organisation_id_checked()
     require(actor, "people.change", organisation_id)
-    _refuse_emergency_write(actor, person)
+    refuse_emergency_change(actor, person)
     if person.anonymised_at is not None:
         raise ValidationError(_("This person's record has been anonymised: it can no longer be changed."))
     health = [k for k in fields if k in HEALTH_FIELDS]
@@ -256,7 +249,7 @@ def person_diagnosis_add(
 ) -> PersonDiagnosis:
     if not can_see_health(actor, person):
         raise NotAllowed("health data")
-    _refuse_emergency_write(actor, person)
+    refuse_emergency_change(actor, person)
     organisation_id = actor.active_organisation_id_checked()
     record = PersonDiagnosis(
         person=person,

@@ -20,7 +20,7 @@ from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
 from tirek.core.views import service_form_page
 from tirek.directory.selectors import active_organisation_get, programme_list
-from tirek.emergency.selectors import emergency_access_current, seen_only_in_emergency
+from tirek.emergency.selectors import emergency_access_current, refuse_emergency_change
 from tirek.people import forms, services
 from tirek.people.access import can_see_health, referral_only_parts
 from tirek.people.models import Person
@@ -170,16 +170,11 @@ def person_detail(request, pk):
     return render(request, "people/person_detail.html", context)
 
 
-def _refuse_emergency_change(user, person) -> None:
-    if seen_only_in_emergency(user, person):
-        raise NotAllowed("emergency access is read-only")
-
-
 @login_required
 def person_edit(request, pk):
     person = person_get(user=request.user, pk=pk)
     require(request.user, "people.change")
-    _refuse_emergency_change(request.user, person)
+    refuse_emergency_change(request.user, person)
     form = edit_form(forms.PersonForm, person, request.POST or None)
     mismatch = False
     if request.method == "POST" and form.is_valid():
@@ -212,7 +207,7 @@ def person_health(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
-    _refuse_emergency_change(request.user, person)
+    refuse_emergency_change(request.user, person)
     return service_form_page(
         request,
         form=edit_form(forms.HealthForm, person, request.POST or None),
@@ -228,7 +223,7 @@ def person_diagnosis_add(request, pk):
     person = person_get(user=request.user, pk=pk)
     if not can_see_health(request.user, person):
         raise NotAllowed("health data")
-    _refuse_emergency_change(request.user, person)
+    refuse_emergency_change(request.user, person)
     return service_form_page(
         request,
         form=forms.DiagnosisForm(request.POST or None),
