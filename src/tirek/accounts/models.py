@@ -4,6 +4,7 @@ import uuid
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tirek.accounts.choices import Role
@@ -138,3 +139,47 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def unrevoked(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    """One API key a user was given: who holds it, when it stops working, and whether it was issued after a
+    completed second step of signing in. Only a hash of the key is kept; the key is shown once, at issue."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    # SHA-256 of the key: the key is 256 random bits, so a fast hash is as safe as a slow one and keeps the
+    # look-up of every API request a single indexed read.
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # The key's first characters, for telling one's tokens apart; too few to help anyone guess the rest.
+    key_start = models.CharField(_("key starts with"), max_length=12, editable=False)
+    two_factor_passed = models.BooleanField(_("issued after the second step"), default=False)
+    created_at = models.DateTimeField(_("issued at"), default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # When a refusal of this token was last audited: a client retrying a dead token writes one event per
+    # few minutes, not one per request.
+    refused_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.name or f"{self.key_start}…"
+
+    @property
+    def last_active_at(self):
+        """Where the idle lifetime counts from: the last use, else the issue."""
+        return self.last_used_at or self.created_at
