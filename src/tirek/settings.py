@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "tirek.reports",
     "tirek.exports",
     "tirek.emergency",
+    "tirek.operations",
 ]
 
 MIDDLEWARE = [

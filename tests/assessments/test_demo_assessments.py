@@ -4,10 +4,10 @@ import random
 
 import pytest
 
-from tirek.assessments.demo import load_demo_assessments
 from tirek.assessments.models import Assessment
 from tirek.cases.models import CaseEvent
 from tirek.cases.services import case_open
+from tirek.operations.demo.assessments import load_demo_assessments
 from tirek.people.models import ExternalReference
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
-from tirek.people.demo.planning import synthetic_iin
+from tirek.operations.demo.people.planning import synthetic_iin
 from tirek.people.services import person_register
 
 

@@ -14,8 +14,8 @@ from tirek.accounts.models import User
 from tirek.accounts.services import user_switch_organisation
 from tirek.cases.models import Case
 from tirek.cases.services import eligibility_problem
-from tirek.core.management.commands.demo import DEMO_PASSWORD
 from tirek.directory.models import Organisation
+from tirek.operations.demo.organisations import DEMO_PASSWORD
 from tirek.people.services import consent_record, legal_representatives
 from tirek.referrals.models import Referral
 from tirek.referrals.services import covering_consent

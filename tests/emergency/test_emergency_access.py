@@ -14,7 +14,7 @@ from tirek.accounts.models import Membership
 from tirek.audit.models import AuditEvent
 from tirek.emergency.models import EmergencyAccess
 from tirek.notifications.models import Notification
-from tirek.people.demo.planning import synthetic_iin
+from tirek.operations.demo.people.planning import synthetic_iin
 from tirek.people.models import Person
 
 pytestmark = pytest.mark.django_db

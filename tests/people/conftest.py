@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tirek.people.demo.planning import synthetic_iin
+from tirek.operations.demo.people.planning import synthetic_iin
 from tirek.people.services import person_register
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from tirek.audit.models import AuditEvent
 from tirek.cases.models import Case
+from tirek.operations.demo.plans import load_demo_plans
 from tirek.people.models import ExternalReference
-from tirek.plans.demo import load_demo_plans
 from tirek.plans.models import Plan
 
 

@@ -20,8 +20,9 @@ from django.utils import timezone
 from tirek.accounts.models import User
 from tirek.accounts.services import user_switch_organisation
 from tirek.directory.models import Organisation
-from tirek.people.demo.planning import synthetic_iin
-from tirek.people.demo.vocabulary import (
+from tirek.operations.demo.organisations import ORGANISATIONS, demo_bin
+from tirek.operations.demo.people.planning import synthetic_iin
+from tirek.operations.demo.people.vocabulary import (
     INVARIABLE_SURNAMES,
     KZ_MALE,
     KZ_SURNAMES,
@@ -110,7 +111,6 @@ def demo_person(
 
 
 def _youth_house() -> Organisation | None:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     row = next(row for row in ORGANISATIONS if row[0] == "youth_house")
     return Organisation.objects.filter(bin=demo_bin(row[7])).first()

@@ -7,8 +7,8 @@ from django.test import Client
 
 from tirek.accounts.models import Membership, User
 from tirek.core.iin import is_valid_number
-from tirek.core.management.commands.demo import DEMO_PASSWORD, ORGANISATIONS, USERS
 from tirek.directory.models import Organisation, Programme
+from tirek.operations.demo.organisations import DEMO_PASSWORD, ORGANISATIONS, USERS
 
 
 def test_demo_loads_the_seed_organisations_and_is_idempotent(db):

@@ -9,6 +9,6 @@ already has its reference is skipped, so running the demo again adds nothing.
 
 from __future__ import annotations
 
-from tirek.people.demo.writing import demo_counts, load_demo_people
+from tirek.operations.demo.people.writing import demo_counts, load_demo_people
 
 __all__ = ["demo_counts", "load_demo_people"]

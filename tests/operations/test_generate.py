@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tirek.accounts.models import Membership, User
 from tirek.cases.models import Case, CaseCounter
-from tirek.core.generate import USER_PREFIX, ForeignData, Scale, generate
+from tirek.operations.generate import USER_PREFIX, ForeignData, Scale, generate
 from tirek.people.models import Consent, Person, PersonAccess, PersonNameToken
 from tirek.plans.models import Plan
 from tirek.referrals.models import Referral

@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import Client
 
-from tirek.core.management.commands.demo import DEMO_PASSWORD
-from tirek.support.demo import APPEALS, load_demo_support
+from tirek.operations.demo.organisations import DEMO_PASSWORD
+from tirek.operations.demo.support import APPEALS, load_demo_support
 from tirek.support.models import AidDistribution, Appeal, Outcome
 
 

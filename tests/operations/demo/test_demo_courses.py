@@ -7,10 +7,10 @@ from io import StringIO
 from django.core.management import call_command
 from django.utils import timezone
 
-from tirek.courses.demo import load_demo_courses
-from tirek.directory.demo_partnerships import load_demo_partnerships
 from tirek.directory.models import Partnership
-from tirek.residence.demo import load_demo_residence
+from tirek.operations.demo.courses import load_demo_courses
+from tirek.operations.demo.partnerships import load_demo_partnerships
+from tirek.operations.demo.residence import load_demo_residence
 from tirek.residence.models import Facility, Residence
 from tirek.support.models import Outcome
 

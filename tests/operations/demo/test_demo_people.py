@@ -17,9 +17,9 @@ from tirek.cases.models import Case
 from tirek.cases.services import eligibility_problem
 from tirek.core.iin import is_valid_number, read_layout
 from tirek.directory.models import Organisation
+from tirek.operations.demo.people import demo_counts
+from tirek.operations.demo.people.vocabulary import NEW_MANAGERS
 from tirek.people.choices import ConsentPurpose
-from tirek.people.demo import demo_counts
-from tirek.people.demo.vocabulary import NEW_MANAGERS
 from tirek.people.models import Consent, Family, Person, PersonDiagnosis
 from tirek.people.services import has_consent, legal_representatives
 from tirek.referrals.choices import LIVE_STATUSES

@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from tirek.cases.choices import CaseStatus, ReferralSource
 from tirek.cases.services import eligibility_problem
 from tirek.core.iin import check_digit
-from tirek.people.choices import ConsentPurpose, FamilyRole, IinMissingReason
-from tirek.people.demo.vocabulary import (
+from tirek.operations.demo.people.vocabulary import (
     CHILD_SOURCES,
     DIAGNOSES,
     DISABLING,
@@ -39,6 +38,7 @@ from tirek.people.demo.vocabulary import (
     SERVICES_AND_DATA,
     SOURCES,
 )
+from tirek.people.choices import ConsentPurpose, FamilyRole, IinMissingReason
 from tirek.people.models import Person
 
 

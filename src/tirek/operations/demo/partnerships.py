@@ -21,6 +21,7 @@ from tirek.catalog.models import Service
 from tirek.directory.choices import PartnershipStatus
 from tirek.directory.models import Organisation, Partnership, Region
 from tirek.directory.services import partnership_create, partnership_terminate, partnership_update
+from tirek.operations.demo.organisations import ORGANISATIONS, demo_bin
 
 # Who signs for an organisation in the demo (its manager), by the organisation's key in the demo command.
 SIGNERS = {
@@ -153,7 +154,6 @@ TERMINATION_REASON = "Тараптардың келісімімен мерзім
 
 
 def _organisations() -> dict[str, Organisation]:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     bins = {demo_bin(row[7]): row[0] for row in ORGANISATIONS}
     return {bins[o.bin]: o for o in Organisation.objects.filter(bin__in=bins)}

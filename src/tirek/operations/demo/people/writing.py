@@ -18,14 +18,14 @@ from tirek.catalog.models import ClosureReason, Diagnosis
 from tirek.core.writes import create_audited
 from tirek.directory.models import Organisation, Programme
 from tirek.directory.services import organisation_update
-from tirek.people.choices import ConsentPurpose
-from tirek.people.demo.planning import (
+from tirek.operations.demo.organisations import DEMO_PASSWORD
+from tirek.operations.demo.people.planning import (
     CasePlan,
     Household,
     Planner,
     synthetic_iin,
 )
-from tirek.people.demo.vocabulary import (
+from tirek.operations.demo.people.vocabulary import (
     CASE_PREFIXES,
     CLOSURES,
     COORDINATORS,
@@ -34,6 +34,7 @@ from tirek.people.demo.vocabulary import (
     REF_PREFIX,
     TEAMS,
 )
+from tirek.people.choices import ConsentPurpose
 from tirek.people.models import Consent, ExternalReference, Family, FamilyMember, Person, PersonDiagnosis
 from tirek.people.services import (
     consent_record,
@@ -45,7 +46,6 @@ from tirek.people.services import (
 
 
 def _managers(organisations: dict[str, Organisation], users: dict[str, User], admin: User) -> dict[str, User]:
-    from tirek.core.management.commands.demo import DEMO_PASSWORD
 
     managers = {key: users[username] for key, username in KNOWN_MANAGERS.items() if username in users}
     for key, (username, last, first, patronymic) in NEW_MANAGERS.items():

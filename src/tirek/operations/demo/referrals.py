@@ -27,6 +27,7 @@ from tirek.cases.choices import CaseStatus
 from tirek.cases.models import Case
 from tirek.cases.services import eligibility_problem
 from tirek.directory.models import Organisation, Programme
+from tirek.operations.demo.organisations import ORGANISATIONS, demo_bin
 from tirek.people.choices import ConsentPurpose
 from tirek.people.models import Person
 from tirek.people.services import consent_record, legal_representatives, person_register
@@ -221,7 +222,6 @@ class _Context:
 
 
 def _organisations() -> dict[str, Organisation]:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     wanted = {row[0]: demo_bin(row[7]) for row in ORGANISATIONS if row[0] in STAFF}
     by_bin = {o.bin: o for o in Organisation.objects.filter(bin__in=wanted.values())}

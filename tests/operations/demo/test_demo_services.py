@@ -9,9 +9,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from tirek.core.management.commands.demo import DEMO_PASSWORD
+from tirek.operations.demo.organisations import DEMO_PASSWORD
+from tirek.operations.demo.services import load_demo_services
 from tirek.services.choices import BUSY_STATUSES, VisitMode
-from tirek.services.demo import load_demo_services
 from tirek.services.models import GroupActivity, Visit, VisitGoal
 
 

@@ -1,10 +1,10 @@
-"""`tirek generate --persons N`: national-scale fictional data for benchmarks (see tirek.core.generate)."""
+"""`tirek generate --persons N`: national-scale fictional data for benchmarks (see tirek.operations.generate)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tirek.core.generate import ForeignData, Scale, generate
+from tirek.operations.generate import ForeignData, Scale, generate
 
 
 class Command(BaseCommand):

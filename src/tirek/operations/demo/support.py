@@ -26,9 +26,9 @@ from tirek.accounts.services import staff_add
 from tirek.cases.models import Case
 from tirek.catalog.models import Profession
 from tirek.directory.models import Organisation
-from tirek.people.choices import FamilyRole
-from tirek.people.demo.planning import synthetic_iin
-from tirek.people.demo.vocabulary import (
+from tirek.operations.demo.organisations import DEMO_PASSWORD, ORGANISATIONS, demo_bin
+from tirek.operations.demo.people.planning import synthetic_iin
+from tirek.operations.demo.people.vocabulary import (
     INVARIABLE_SURNAMES,
     KZ_BOYS,
     KZ_FEMALE,
@@ -44,6 +44,7 @@ from tirek.people.demo.vocabulary import (
     RU_GIRLS,
     RU_SURNAMES,
 )
+from tirek.people.choices import FamilyRole
 from tirek.people.models import Family, Person, PersonAccess
 from tirek.people.services import family_create, family_member_add, person_register
 from tirek.support.choices import (
@@ -166,7 +167,6 @@ def _pick(rng: random.Random, weighted):
 
 
 def _organisations() -> dict[str, Organisation]:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     bins = {demo_bin(row[7]): row[0] for row in ORGANISATIONS}
     return {bins[o.bin]: o for o in Organisation.objects.filter(bin__in=bins)}
@@ -181,7 +181,6 @@ def _manager(key: str) -> User | None:
 
 
 def _staff(organisation: Organisation, manager: User) -> dict[str, User]:
-    from tirek.core.management.commands.demo import DEMO_PASSWORD
 
     professions = {p.code: p for p in Profession.objects.all()}
     staff = {}

@@ -32,8 +32,9 @@ from tirek.courses.services import (
     course_update,
 )
 from tirek.directory.models import Organisation
+from tirek.operations.demo.organisations import ORGANISATIONS, demo_bin
+from tirek.operations.demo.residence import acting, demo_person, years_before
 from tirek.people.models import Person
-from tirek.residence.demo import acting, demo_person, years_before
 
 SCHOOL_TOPICS = [
     "Асырап алу, қорғаншылық және патронат: құқықтық негіздер",
@@ -114,7 +115,6 @@ DROP_REASONS = ["Отбасылық жағдайына байланысты.", "
 
 
 def _organisations() -> dict[str, Organisation]:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     bins = {demo_bin(row[7]): row[0] for row in ORGANISATIONS if row[0] in ("sos_almaty", "graduates")}
     return {bins[o.bin]: o for o in Organisation.objects.filter(bin__in=bins)}

@@ -27,6 +27,10 @@ from tirek.cases.choices import CaseStatus
 from tirek.cases.models import Case
 from tirek.catalog.models import Profession, Service
 from tirek.directory.models import Organisation
+from tirek.operations.demo.organisations import DEMO_PASSWORD, ORGANISATIONS, demo_bin
+from tirek.operations.demo.people.vocabulary import KNOWN_MANAGERS, NEW_MANAGERS
+from tirek.plans.choices import PlanStatus
+from tirek.plans.models import PlanGoal
 from tirek.services.choices import CancellationReason, GroupActivityKind, Participant, VisitMode, VisitStatus
 from tirek.services.models import GroupActivity, Visit
 from tirek.services.services import (
@@ -48,6 +52,7 @@ GOAL_NOTES = (
     "Впервые выполнил самостоятельно.",
     "Прогресс есть, закрепляем дома с мамой.",
 )
+
 AHEAD_DAYS = 14
 # Individual sessions start on the hour; 12:00 is kept for group classes, 18:00 for parents' evenings.
 SLOTS = (9, 10, 11, 14, 15, 16, 17)
@@ -242,7 +247,6 @@ class _Context:
 
 
 def _organisations() -> dict[str, Organisation]:
-    from tirek.core.management.commands.demo import ORGANISATIONS, demo_bin
 
     by_bin = {
         o.bin: o for o in Organisation.objects.filter(bin__in=[demo_bin(row[7]) for row in ORGANISATIONS])
@@ -251,7 +255,6 @@ def _organisations() -> dict[str, Organisation]:
 
 
 def _managers(organisations: dict[str, Organisation]) -> dict[str, User]:
-    from tirek.people.demo.vocabulary import KNOWN_MANAGERS, NEW_MANAGERS
 
     usernames = {**KNOWN_MANAGERS, **{key: row[0] for key, row in NEW_MANAGERS.items()}}
     users = {u.username: u for u in User.objects.filter(username__in=usernames.values())}
@@ -260,7 +263,6 @@ def _managers(organisations: dict[str, Organisation]) -> dict[str, User]:
 
 def _specialists(ctx: _Context) -> list[str]:
     """Add the demo's specialists (as each organisation's manager would) and give them the demo password."""
-    from tirek.core.management.commands.demo import DEMO_PASSWORD
 
     professions = {p.code: p for p in Profession.objects.all()}
     added = []
@@ -378,8 +380,6 @@ def _groups(ctx: _Context, key: str, cases: list[Case]) -> None:
 
 def _plan_goals(cases: list[Case]) -> dict:
     """The goals of each case's plan past the draft stage (one query), for the sessions' progress notes."""
-    from tirek.plans.choices import PlanStatus
-    from tirek.plans.models import PlanGoal
 
     goals: dict = {}
     found = PlanGoal.objects.filter(plan__case__in=cases).exclude(

@@ -24,8 +24,8 @@ from tirek.assessments.services import assessment_record
 from tirek.cases.choices import CaseStatus
 from tirek.cases.models import Case
 from tirek.core.scoping import can
+from tirek.operations.demo.people.vocabulary import REF_PREFIX
 from tirek.people.access import can_see_health
-from tirek.people.demo.vocabulary import REF_PREFIX
 from tirek.people.models import ExternalReference
 
 # ICF codes a team often records for young children, with titles in the team's own words.

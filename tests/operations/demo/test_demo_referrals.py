@@ -5,8 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.test import Client
 
-from tirek.core.management.commands.demo import DEMO_PASSWORD
-from tirek.referrals.demo import load_demo_referrals
+from tirek.operations.demo.organisations import DEMO_PASSWORD
+from tirek.operations.demo.referrals import load_demo_referrals
 from tirek.referrals.models import Referral
 
 

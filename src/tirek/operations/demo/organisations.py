@@ -1,29 +1,18 @@
-"""`tirek demo`: the organisations of the seed articles, their programmes and one user per role.
+"""The demo's organisations (those of the seed articles), their programmes and one user per role.
 
-Idempotent: running it again updates nothing that exists and resets the demo passwords.
+Idempotent: running it again updates nothing that exists and resets the demo passwords. The other demo
+modules find these organisations by their BIN (`demo_bin`) and sign in as these users.
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-from django.db import transaction
-
 from tirek.accounts.models import Membership, User
 from tirek.accounts.services import membership_update, staff_add
-from tirek.assessments.demo import load_demo_assessments
 from tirek.audit.services import audit_created
 from tirek.catalog.models import Profession
 from tirek.core.iin import check_digit
-from tirek.courses.demo import load_demo_courses
-from tirek.directory.demo_partnerships import load_demo_partnerships
 from tirek.directory.models import Organisation, Programme, Region
 from tirek.directory.services import organisation_create, programme_create
-from tirek.people.demo import load_demo_people
-from tirek.plans.demo import load_demo_plans
-from tirek.referrals.demo import load_demo_referrals
-from tirek.residence.demo import load_demo_residence
-from tirek.services.demo import load_demo_services
-from tirek.support.demo import load_demo_support
 
 DEMO_PASSWORD = "Tirek-demo-2026"  # noqa: S105 (printed demo password, by design)
 
@@ -410,165 +399,111 @@ USERS = [
 EXTRA_MEMBERSHIPS = [("shymkent", "rc2", "specialist", "neurologist")]
 
 
-class Command(BaseCommand):
-    help = "Load the demo organisations, programmes and users (safe to run again)."
+def load_demo_organisations() -> tuple[dict[str, Organisation], list[tuple[str, str, str]]]:
+    """The organisations by key, and each printed login: (username, role, organisation's name)."""
+    organisations, admin = _organisations()
+    _programmes(organisations, admin=admin)
+    return organisations, _users(organisations, admin=admin)
 
-    def handle(self, *args, **options):
-        with transaction.atomic():
-            organisations = self._organisations()
-            self._programmes(organisations)
-            logins = self._users(organisations)
-            counts = load_demo_people(organisations=organisations)
-            # The interagency work first: referrals accepted open cases that the casework then serves.
-            interagency = {
-                "partnerships": load_demo_partnerships()["partnerships"],
-                **{k: v for k, v in load_demo_support().items() if k != "created"},
-                **{k: v for k, v in load_demo_courses().items() if k != "created"},
-                **{k: v for k, v in load_demo_residence().items() if k != "created"},
-                **{k: v for k, v in load_demo_referrals().items() if k in ("referrals", "external")},
-            }
-            casework = {
-                "assessments": load_demo_assessments()["assessments"],
-                "plans": load_demo_plans()["plans"],
-                **{k: v for k, v in load_demo_services().items() if k in ("visits", "group_activities")},
-            }
-        self.stdout.write(self.style.SUCCESS("Tirek demo data is ready. Demo logins (password for all):"))
-        self.stdout.write(f"  password: {DEMO_PASSWORD}")
-        for username, role, organisation in logins:
-            self.stdout.write(f"  {username:<12} {role:<14} {organisation}")
-        self.stdout.write(
-            "Demo people: {persons} persons ({new} new), {families} families, {consents} consents, "
-            "{diagnoses} diagnoses, {cases} cases ({cases_active} active, {cases_intake} intake, "
-            "{cases_closed} closed); other centres' managers: {managers}".format(
-                new=counts["created"].get("persons", 0), managers=", ".join(counts["new_managers"]), **counts
-            )
-        )
-        self.stdout.write(
-            "Casework: {assessments} assessments, {plans} plans, {visits} sessions, "
-            "{group_activities} group activities; specialists: kenes.defectologist, kenes.psychologist, "
-            "kamkorlyk.defectologist, kamkorlyk.psychologist, kamkorlyk.physio, kamkorlyk.ot".format(
-                **casework
-            )
-        )
-        self.stdout.write(
-            "Interagency work: {partnerships} memoranda, {referrals} referrals ({external} from outside), "
-            "{appeals} appeals ({appeals_overdue} overdue), {aid_distributions} aid distributions to "
-            "{aid_families} families, {outcomes} outcomes, {courses} courses ({completed} completed), "
-            "{residents} residents in {facilities} youth-house facilities; care leavers' association: "
-            "graduates.intake, graduates.social, graduates.lawyer".format(**interagency)
-        )
-        from django.conf import settings
 
-        if settings.TIREK_TWO_FACTOR_ROLES:
-            self.stdout.write(
-                "Two-step sign-in is required for: {roles}. At the first sign-in such a user scans a QR code "
-                "with an authenticator app (set TIREK_TWO_FACTOR_ROLES= to make it optional).".format(
-                    roles=", ".join(settings.TIREK_TWO_FACTOR_ROLES)
-                )
-            )
-        else:
-            self.stdout.write(
-                "Two-step sign-in is optional here (TIREK_TWO_FACTOR_ROLES is empty); any user can turn it "
-                "on in their profile. In production it is required for managers, analysts and administrators."
-            )
-        self.stdout.write("Open http://127.0.0.1:8000 and sign in.")
+def _admin(ministry: Organisation) -> User:
+    admin, _created = User.objects.get_or_create(
+        username="admin",
+        defaults={"last_name": "Әбенова", "first_name": "Гүлнар", "patronymic": "Серікқызы"},
+    )
+    if not Membership.objects.filter(user=admin, organisation=ministry).exists():
+        membership = Membership.objects.create(user=admin, organisation=ministry, role="administrator")
+        # The first administrator has nobody to appoint them: the bootstrap itself is the actor.
+        audit_created(actor=None, obj=membership, organisation=ministry, note="tirek demo bootstrap")
+    admin.active_organisation = ministry
+    admin.save(update_fields=["active_organisation"])
+    admin.forget_roles()
+    return admin
 
-    def _admin(self, ministry: Organisation) -> User:
-        admin, _created = User.objects.get_or_create(
-            username="admin",
-            defaults={"last_name": "Әбенова", "first_name": "Гүлнар", "patronymic": "Серікқызы"},
-        )
-        if not Membership.objects.filter(user=admin, organisation=ministry).exists():
-            membership = Membership.objects.create(user=admin, organisation=ministry, role="administrator")
-            # The first administrator has nobody to appoint them: the bootstrap itself is the actor.
-            audit_created(actor=None, obj=membership, organisation=ministry, note="tirek demo bootstrap")
-        admin.active_organisation = ministry
-        admin.save(update_fields=["active_organisation"])
-        admin.forget_roles()
-        return admin
 
-    def _organisations(self) -> dict[str, Organisation]:
-        regions = {r.kato: r for r in Region.objects.all()}
-        found: dict[str, Organisation] = {}
-        admin = None
-        for key, kk, ru, en, kind, kato, parent, bin_prefix, address, capacity in ORGANISATIONS:
-            bin_number = demo_bin(bin_prefix)
-            existing = Organisation.objects.filter(bin=bin_number).first()
-            if existing is None and key == "ministry":
-                existing = Organisation.objects.create(
-                    name_kk=kk,
-                    name_ru=ru,
-                    name_en=en,
-                    kind=kind,
-                    region=regions[kato],
-                    bin=bin_number,
-                    address=address,
-                )
-                audit_created(actor=None, obj=existing, organisation=existing, note="tirek demo bootstrap")
-            if key == "ministry":
-                admin = self._admin(existing)
-            if existing is None:
-                existing = organisation_create(
-                    actor=admin,
-                    name_kk=kk,
-                    name_ru=ru,
-                    name_en=en,
-                    kind=kind,
-                    region=regions[kato],
-                    parent=found.get(parent),
-                    bin=bin_number,
-                    address=address,
-                    capacity=capacity,
-                )
-            found[key] = existing
-        self.admin = admin
-        return found
-
-    def _programmes(self, organisations: dict[str, Organisation]) -> None:
-        for key, kk, ru, en, kind, low, high, capacity, target in PROGRAMMES:
-            organisation = organisations[key]
-            if Programme.objects.filter(organisation=organisation, name_kk=kk).exists():
-                continue
-            programme_create(
-                actor=self.admin,
-                organisation=organisation,
+def _organisations() -> tuple[dict[str, Organisation], User]:
+    regions = {r.kato: r for r in Region.objects.all()}
+    found: dict[str, Organisation] = {}
+    admin = None
+    for key, kk, ru, en, kind, kato, parent, bin_prefix, address, capacity in ORGANISATIONS:
+        bin_number = demo_bin(bin_prefix)
+        existing = Organisation.objects.filter(bin=bin_number).first()
+        if existing is None and key == "ministry":
+            existing = Organisation.objects.create(
                 name_kk=kk,
                 name_ru=ru,
                 name_en=en,
                 kind=kind,
-                min_age_months=low,
-                max_age_months=high,
-                yearly_capacity=capacity,
-                yearly_target=target,
+                region=regions[kato],
+                bin=bin_number,
+                address=address,
             )
+            audit_created(actor=None, obj=existing, organisation=existing, note="tirek demo bootstrap")
+        if key == "ministry":
+            admin = _admin(existing)
+        if existing is None:
+            existing = organisation_create(
+                actor=admin,
+                name_kk=kk,
+                name_ru=ru,
+                name_en=en,
+                kind=kind,
+                region=regions[kato],
+                parent=found.get(parent),
+                bin=bin_number,
+                address=address,
+                capacity=capacity,
+            )
+        found[key] = existing
+    return found, admin
 
-    def _users(self, organisations: dict[str, Organisation]) -> list[tuple[str, str, str]]:
-        professions = {p.code: p for p in Profession.objects.all()}
-        logins = []
-        memberships = [(u, o, r, p) for u, *_names, o, r, p in USERS] + EXTRA_MEMBERSHIPS
-        names = {u: (last, first, patronymic) for u, last, first, patronymic, *_rest in USERS}
-        for username, key, role, profession_code in memberships:
-            organisation = organisations[key]
-            last, first, patronymic = names[username]
-            membership = Membership.objects.filter(user__username=username, organisation=organisation).first()
-            if membership is None:
-                membership = staff_add(
-                    actor=self.admin,
-                    organisation=organisation,
-                    username=username,
-                    role=role,
-                    profession=professions.get(profession_code),
-                    last_name=last,
-                    first_name=first,
-                    patronymic=patronymic,
-                    send_invitation=False,
-                )
-            elif membership.role != role:
-                membership_update(actor=self.admin, membership=membership, role=role)
-            if (username, key) not in {(u, k) for u, k, *_ in EXTRA_MEMBERSHIPS}:
-                logins.append((username, membership.get_role_display(), organisation.name_kk))
-        for username in names:
-            user = User.objects.get(username=username)
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        return logins
+
+def _programmes(organisations: dict[str, Organisation], *, admin: User) -> None:
+    for key, kk, ru, en, kind, low, high, capacity, target in PROGRAMMES:
+        organisation = organisations[key]
+        if Programme.objects.filter(organisation=organisation, name_kk=kk).exists():
+            continue
+        programme_create(
+            actor=admin,
+            organisation=organisation,
+            name_kk=kk,
+            name_ru=ru,
+            name_en=en,
+            kind=kind,
+            min_age_months=low,
+            max_age_months=high,
+            yearly_capacity=capacity,
+            yearly_target=target,
+        )
+
+
+def _users(organisations: dict[str, Organisation], *, admin: User) -> list[tuple[str, str, str]]:
+    professions = {p.code: p for p in Profession.objects.all()}
+    logins = []
+    memberships = [(u, o, r, p) for u, *_names, o, r, p in USERS] + EXTRA_MEMBERSHIPS
+    names = {u: (last, first, patronymic) for u, last, first, patronymic, *_rest in USERS}
+    for username, key, role, profession_code in memberships:
+        organisation = organisations[key]
+        last, first, patronymic = names[username]
+        membership = Membership.objects.filter(user__username=username, organisation=organisation).first()
+        if membership is None:
+            membership = staff_add(
+                actor=admin,
+                organisation=organisation,
+                username=username,
+                role=role,
+                profession=professions.get(profession_code),
+                last_name=last,
+                first_name=first,
+                patronymic=patronymic,
+                send_invitation=False,
+            )
+        elif membership.role != role:
+            membership_update(actor=admin, membership=membership, role=role)
+        if (username, key) not in {(u, k) for u, k, *_ in EXTRA_MEMBERSHIPS}:
+            logins.append((username, membership.get_role_display(), organisation.name_kk))
+    for username in names:
+        user = User.objects.get(username=username)
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return logins
