@@ -1,5 +1,5 @@
-"""The data protection officer reads their organisation's trail (page, API, navigation); managers name
-them."""
+"""The data protection officer reads their organisation's trail (page, API, navigation); administrators
+name them (tests/accounts/test_roles.py: managers cannot)."""
 
 from __future__ import annotations
 
@@ -80,9 +80,9 @@ def test_the_navigation_shows_the_trail_to_officers_and_administrators_only(cast
         assert (url in links) is shown, user
 
 
-def test_a_manager_names_the_officer_on_the_staff_page(cast):
+def test_an_administrator_names_the_officer_on_the_staff_page(cast):
     membership = Membership.objects.get(user=cast.specialist_a)
-    client = cast.client(cast.manager_a)
+    client = cast.client(cast.admin)
     response = client.post(
         reverse("accounts:membership_edit", args=[membership.pk]),
         {
@@ -100,9 +100,9 @@ def test_a_manager_names_the_officer_on_the_staff_page(cast):
     assert cast.client(cast.specialist_a).get(reverse("audit:event_list")).status_code == 200
 
 
-def test_a_manager_names_the_officer_through_the_api(cast):
+def test_an_administrator_names_the_officer_through_the_api(cast):
     membership = Membership.objects.get(user=cast.coordinator_a)
-    client = cast.client(cast.manager_a)
+    client = cast.client(cast.admin)
     response = client.patch(
         f"/api/v1/memberships/{membership.pk}/",
         {"is_data_protection_officer": True},

@@ -127,7 +127,14 @@ API: dict[str, Op] = {
     ),
     "GET /api/v1/memberships/": Op(MEMBERS),
     "POST /api/v1/memberships/": Op(
-        MANAGE_STAFF, body=lambda w, s: {"username": "new-staff", "role": "specialist"}, ok=201
+        MANAGE_STAFF,
+        body=lambda w, s: {
+            "username": "new-staff",
+            "role": "specialist",
+            "last_name": "Жаңа",
+            "first_name": "Адам",
+        },
+        ok=201,
     ),
     "GET /api/v1/memberships/{id}/": Op(MEMBERS, {"id": "membership"}),
     "PATCH /api/v1/memberships/{id}/": Op(

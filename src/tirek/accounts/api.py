@@ -47,12 +47,25 @@ class MembershipSerializer(serializers.ModelSerializer):
         ]
 
 
+# The schema is the same for everyone; who may grant what is decided by the service (accounts.roles).
+GRANT_HELP = (
+    "A manager grants specialist, coordinator, intake and manager in their own organisation; analyst and "
+    "administrator are granted by an administrator (403 otherwise)."
+)
+
+
 class StaffAddSerializer(serializers.Serializer):
     organisation = serializers.UUIDField(
         required=False, help_text="Defaults to the user's active organisation."
     )
-    username = serializers.CharField(max_length=150)
-    role = serializers.ChoiceField(choices=Role.choices)
+    username = serializers.CharField(
+        max_length=150,
+        help_text=(
+            "A new login (a new account needs `last_name` and `first_name`), or an existing account's login: "
+            "an account of another organisation is added by an administrator only."
+        ),
+    )
+    role = serializers.ChoiceField(choices=Role.choices, help_text=GRANT_HELP)
     profession = serializers.SlugRelatedField(
         slug_field="code", queryset=Profession.objects.filter(is_active=True), required=False, allow_null=True
     )
@@ -71,6 +84,12 @@ class MembershipInputSerializer(InputSerializer):
     class Meta:
         model = Membership
         fields = ["role", "profession", "is_active", "is_data_protection_officer"]
+        extra_kwargs = {
+            "role": {"help_text": GRANT_HELP},
+            "is_data_protection_officer": {
+                "help_text": "Named and removed by an administrator (403 otherwise)."
+            },
+        }
 
 
 class OwnMembershipSerializer(serializers.ModelSerializer):

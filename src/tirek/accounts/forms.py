@@ -10,6 +10,7 @@ from django.contrib.auth.forms import (
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from tirek.accounts import roles
 from tirek.accounts.choices import Role
 from tirek.accounts.models import Membership, User
 from tirek.catalog.models import Profession
@@ -44,10 +45,14 @@ class ProfileForm(StyledModelForm):
         fields = ["last_name", "first_name", "patronymic", "email", "phone"]
 
 
+def offer_grantable_roles(field: forms.ChoiceField, *, actor, organisation) -> None:
+    """Offer only the roles `actor` may grant (accounts.roles). The field still accepts any role when posted:
+    the service refuses, and records, a role the user may not grant, and the view shows why on the form."""
+    field.widget.choices = roles.role_choices(actor, organisation)
+
+
 class StaffAddForm(StyledForm):
-    username = forms.CharField(
-        label=_("Login"), max_length=150, help_text=_("An existing user's login, or a new one to create.")
-    )
+    username = forms.CharField(label=_("Login"), max_length=150)
     last_name = forms.CharField(label=_("Surname"), max_length=150, required=False)
     first_name = forms.CharField(label=_("Given name"), max_length=150, required=False)
     patronymic = forms.CharField(label=_("Patronymic"), max_length=150, required=False)
@@ -60,11 +65,32 @@ class StaffAddForm(StyledForm):
         label=_("Profession"), queryset=Profession.objects.filter(is_active=True), required=False
     )
 
+    def __init__(self, *args, actor, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_grantable_roles(self.fields["role"], actor=actor, organisation=organisation)
+        if roles.may_add_from_elsewhere(actor):
+            self.fields["username"].help_text = _("An existing user's login, or a new one to create.")
+        else:
+            self.fields["username"].help_text = _(
+                "The login of the new account. Colleagues already in the organisation are on the staff list."
+            )
+
 
 class MembershipForm(StyledModelForm):
+    """A member's role, profession and activity; the data protection officer's flag for administrators."""
+
     class Meta:
         model = Membership
         fields = ["role", "profession", "is_active", "is_data_protection_officer"]
+
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        offer_grantable_roles(self.fields["role"], actor=actor, organisation=self.instance.organisation_id)
+        if not roles.may_name_data_protection_officer(actor):
+            del self.fields["is_data_protection_officer"]
+            self.fields["role"].help_text = _(
+                "The analyst and administrator roles are granted by an administrator."
+            )
 
 
 class SecondStepCodeForm(StyledForm):

@@ -2,8 +2,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from tirek.accounts import roles
 from tirek.accounts.models import Membership, User
-from tirek.core.scoping import get_visible_or_404
+from tirek.core.scoping import get_visible_or_404, require
 
 
 def membership_list(*, user: User, organisation=None, include_inactive: bool = True) -> QuerySet[Membership]:
@@ -19,6 +20,22 @@ def membership_get(*, user: User, pk) -> Membership:
     return get_visible_or_404(
         Membership.objects.select_related("user", "organisation", "profession"), user, pk=pk
     )
+
+
+def membership_get_for_change(*, user: User, pk) -> Membership:
+    """A membership `user` may change: 404 when they cannot see it, 403 (recorded) when they do not manage the
+    organisation's staff or the membership carries what only an administrator grants (accounts.roles)."""
+    membership = membership_get(user=user, pk=pk)
+    require(user, "accounts.manage_staff", membership.organisation_id)
+    if not roles.may_change_membership(user, membership):
+        raise roles.refuse(
+            actor=user,
+            organisation=membership.organisation_id,
+            obj=membership,
+            what=f"opening a {membership.role} membership for change",
+            message="",
+        )
+    return membership
 
 
 def own_memberships(*, user: User) -> QuerySet[Membership]:

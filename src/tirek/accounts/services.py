@@ -16,6 +16,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from tirek.accounts import roles
 from tirek.accounts.choices import Role
 from tirek.accounts.models import Membership, User
 from tirek.audit.choices import AuditAction
@@ -25,11 +26,6 @@ from tirek.core.writes import create_audited, update_audited
 
 PROFILE_FIELDS = ("first_name", "last_name", "patronymic", "email", "phone")
 MEMBERSHIP_FIELDS = ("role", "profession", "is_active", "is_data_protection_officer")
-
-
-def _check_role_grant(actor: User, role: str) -> None:
-    if role == Role.ADMINISTRATOR and not actor.is_administrator:
-        raise ValidationError({"role": _("Only an administrator can grant the administrator role.")})
 
 
 def staff_add(
@@ -46,15 +42,20 @@ def staff_add(
     phone: str = "",
     send_invitation: bool = True,
 ) -> Membership:
-    """Make `username` a member of `organisation`, creating the user when the name is new.
+    """Make `username` a member of `organisation`: an existing account (of another organisation: by an
+    administrator only, see accounts.roles), else a new one, which needs a surname and a given name.
 
+    To anyone who may not add an account of another organisation, a login taken elsewhere is answered as a
+    new one would be, except that it cannot be created: no name, no membership, no hint of whose it is.
     A new user gets no password: an e-mail with a link to set one is sent once the transaction commits.
     """
     require(actor, "accounts.manage_staff", organisation)
-    _check_role_grant(actor, role)
+    roles.check_grant(actor=actor, organisation=organisation, role=role, username=username)
+    user = _account_to_add(actor=actor, organisation=organisation, username=username)
+    created = user is None
+    if created:
+        _check_new_account(username=username, last_name=last_name, first_name=first_name)
     with transaction.atomic():
-        user = User.objects.filter(username=username).first()
-        created = user is None
         if created:
             user = User(
                 username=username,
@@ -67,8 +68,6 @@ def staff_add(
             )
             user.set_unusable_password()
             user = create_audited(actor=actor, instance=user, organisation=organisation, exclude=["password"])
-        elif Membership.objects.filter(user=user, organisation=organisation).exists():
-            raise ValidationError({"username": _("This user is already a member of the organisation.")})
         membership = create_audited(
             actor=actor,
             instance=Membership(user=user, organisation=organisation, role=role, profession=profession),
@@ -77,6 +76,43 @@ def staff_add(
     if created and send_invitation and email:
         transaction.on_commit(lambda: _send_invitation(user))
     return membership
+
+
+def _account_to_add(*, actor: User, organisation, username: str) -> User | None:
+    """The existing account `username` names, when `actor` may add it to `organisation`; else None (a new
+    account is asked for). Trying an account of another organisation without the right is audited."""
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return None
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise ValidationError({"username": _("This user is already a member of the organisation.")})
+    if roles.may_add_from_elsewhere(actor):
+        return user
+    roles.record_refusal(
+        actor=actor,
+        organisation=organisation,
+        what="adding an account of another organisation",
+        label=username,
+    )
+    return None
+
+
+def _check_new_account(*, username: str, last_name: str, first_name: str) -> None:
+    """A new account needs a surname, a given name and a login nobody has (said last, and without whose)."""
+    missing = {
+        name: message
+        for name, value, message in (
+            ("last_name", last_name, _("A new account needs a surname.")),
+            ("first_name", first_name, _("A new account needs a given name.")),
+        )
+        if not value.strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError(
+            {"username": _("This login is taken. Choose another login for the new account.")}
+        )
 
 
 def _send_invitation(user: User) -> None:
@@ -95,9 +131,9 @@ def _send_invitation(user: User) -> None:
 
 
 def membership_update(*, actor: User, membership: Membership, **fields: Any) -> Membership:
+    """Change a member's role, profession, activity or data protection officer's flag (see accounts.roles)."""
     require(actor, "accounts.manage_staff", membership.organisation_id)
-    if "role" in fields:
-        _check_role_grant(actor, fields["role"])
+    roles.check_membership_change(actor=actor, membership=membership, fields=fields)
     if (
         membership.user_id == actor.pk
         and not actor.is_administrator

@@ -5,16 +5,17 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tirek.accounts import forms, services, two_factor
-from tirek.accounts.selectors import membership_get, membership_list, own_memberships
+from tirek.accounts import forms, roles, services, two_factor
+from tirek.accounts.selectors import membership_get_for_change, membership_list, own_memberships
 from tirek.accounts.sessions import SECOND_STEP, SETUP, VERIFY, second_step_passed
-from tirek.core.forms import edit_form, submit
+from tirek.core.forms import add_service_errors, edit_form, submit
 from tirek.core.scoping import can, require
 from tirek.directory.selectors import active_organisation_get
 
@@ -202,47 +203,66 @@ def switch_organisation(request):
 @login_required
 def staff_list(request):
     organisation = active_organisation_get(user=request.user)
+    memberships = membership_list(user=request.user, organisation=organisation)
     return render(
         request,
         "accounts/staff_list.html",
         {
             "organisation": organisation,
-            "memberships": membership_list(user=request.user, organisation=organisation),
+            "rows": [(m, roles.may_change_membership(request.user, m)) for m in memberships],
             "can_manage": can(request.user, "accounts.manage_staff", organisation),
         },
     )
+
+
+def _submit_staff_form(form, action) -> tuple[object | None, int]:
+    """`submit`, with a grant the user may not make shown on the form (403) instead of the error page."""
+    try:
+        return submit(form, action), 200
+    except roles.GrantRefused as refusal:
+        add_service_errors(form, ValidationError({refusal.field or "__all__": [refusal.message]}))
+        return None, 403
 
 
 @login_required
 def staff_add(request):
     organisation = active_organisation_get(user=request.user)
     require(request.user, "accounts.manage_staff", organisation)
-    form = forms.StaffAddForm(request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.staff_add(actor=request.user, organisation=organisation, **data)
-    ):
-        messages.success(request, _("The staff member has been added."))
-        return redirect("accounts:staff_list")
+    form = forms.StaffAddForm(request.POST or None, actor=request.user, organisation=organisation)
+    status = 200
+    if request.method == "POST":
+        added, status = _submit_staff_form(
+            form, lambda data: services.staff_add(actor=request.user, organisation=organisation, **data)
+        )
+        if added:
+            messages.success(request, _("The staff member has been added."))
+            return redirect("accounts:staff_list")
     return render(
         request,
         "web/form.html",
         {"form": form, "title": _("Add staff member"), "cancel_url": reverse("accounts:staff_list")},
+        status=status,
     )
 
 
 @login_required
 def membership_edit(request, pk):
-    membership = membership_get(user=request.user, pk=pk)
-    require(request.user, "accounts.manage_staff", membership.organisation_id)
-    form = edit_form(forms.MembershipForm, membership, request.POST or None)
-    if request.method == "POST" and submit(
-        form, lambda data: services.membership_update(actor=request.user, membership=membership, **data)
-    ):
-        messages.success(request, _("The membership has been saved."))
-        return redirect("accounts:staff_list")
+    membership = membership_get_for_change(user=request.user, pk=pk)
+    form = edit_form(forms.MembershipForm, membership, request.POST or None, actor=request.user)
+    status = 200
+    if request.method == "POST":
+        saved, status = _submit_staff_form(
+            form, lambda data: services.membership_update(actor=request.user, membership=membership, **data)
+        )
+        if saved:
+            messages.success(request, _("The membership has been saved."))
+            return redirect("accounts:staff_list")
     title = _("Membership of %(name)s") % {"name": membership.user}
     return render(
-        request, "web/form.html", {"form": form, "title": title, "cancel_url": reverse("accounts:staff_list")}
+        request,
+        "web/form.html",
+        {"form": form, "title": title, "cancel_url": reverse("accounts:staff_list")},
+        status=status,
     )
 
 

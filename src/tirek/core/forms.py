@@ -179,13 +179,13 @@ class StyledModelForm(StyledFormMixin, forms.ModelForm):
     pass
 
 
-def edit_form(form_class: type[forms.ModelForm], instance, data=None) -> forms.ModelForm:
-    """A model form for editing `instance` that never changes the instance itself.
+def edit_form(form_class: type[forms.ModelForm], instance, data=None, **kwargs: Any) -> forms.ModelForm:
+    """A model form for editing `instance` that never changes the instance itself (`kwargs` go to the form).
 
     ModelForm validation writes the typed values into its instance; the service must see the record as it
     is stored to audit the changes, so the form works on a copy.
     """
-    return form_class(data, instance=copy.copy(instance))
+    return form_class(data, instance=copy.copy(instance), **kwargs)
 
 
 def submit(form: forms.BaseForm, action: Callable[[dict[str, Any]], Any]) -> Any | None:
