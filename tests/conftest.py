@@ -18,6 +18,7 @@ from django_otp.oath import TOTP
 
 from tirek.accounts.models import Membership, User
 from tirek.accounts.sessions import PASSED, SECOND_STEP
+from tirek.accounts.tokens import api_token_build
 from tirek.cases.services import case_open
 from tirek.catalog.models import Profession
 from tirek.directory.models import Organisation, Programme, Region
@@ -53,6 +54,15 @@ class Cast:
                 session[SECOND_STEP] = PASSED
                 session.save()
         return client
+
+    def token(self, user: User, **fields) -> str:
+        """An API key of `user`, issued (as `client` signs in) past the second step where one is owed;
+        `fields` set on the token (`two_factor_passed=False`, timestamps)."""
+        issued = api_token_build(user=user, two_factor_passed=True)
+        for name, value in fields.items():
+            setattr(issued.token, name, value)
+        issued.token.save()
+        return issued.key
 
 
 IMMEDIATE_TASKS = {

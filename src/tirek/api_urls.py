@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from tirek.accounts.api import MembershipViewSet, MeViewSet, TokenView, TwoFactorViewSet
+from tirek.accounts.api import ApiTokenViewSet, MembershipViewSet, MeViewSet, TokenView, TwoFactorViewSet
 from tirek.assessments import api as assessments_api
 from tirek.audit.api import AuditEventViewSet
 from tirek.cases.api import CaseDocumentViewSet, CaseViewSet, DeadlineViewSet
@@ -78,6 +78,8 @@ two_step_start = TwoFactorViewSet.as_view({"post": "start"})
 two_step_confirm = TwoFactorViewSet.as_view({"post": "confirm"})
 two_step_recovery = TwoFactorViewSet.as_view({"post": "recovery_codes"})
 two_step_disable = TwoFactorViewSet.as_view({"post": "disable"})
+me_tokens = ApiTokenViewSet.as_view({"get": "list"})
+me_token = ApiTokenViewSet.as_view({"delete": "destroy"})
 
 app_name = "api"
 SWAGGER = SpectacularSwaggerSplitView.as_view(url_name="api:schema")
@@ -91,6 +93,8 @@ urlpatterns = [
     path("me/two-step/confirm/", two_step_confirm, name="me-two-step-confirm"),
     path("me/two-step/recovery-codes/", two_step_recovery, name="me-two-step-recovery-codes"),
     path("me/two-step/disable/", two_step_disable, name="me-two-step-disable"),
+    path("me/tokens/", me_tokens, name="me-tokens"),
+    path("me/tokens/<uuid:pk>/", me_token, name="me-token"),
     path("auth/token/", TokenView.as_view(), name="token"),
     path("people/import/", PersonImportView.as_view(), name="person-import"),
     path("people/import/template/", PersonImportTemplateView.as_view(), name="person-import-template"),

@@ -51,7 +51,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -171,6 +170,10 @@ _unknown_roles = set(TIREK_TWO_FACTOR_ROLES) - {
 }
 if _unknown_roles:
     raise ImproperlyConfigured(f"TIREK_TWO_FACTOR_ROLES: unknown roles {sorted(_unknown_roles)}")
+# API tokens (tirek.accounts.tokens) stop working TIREK_TOKEN_DAYS after they were issued, however busy, and
+# sooner after TIREK_TOKEN_IDLE_DAYS without a request.
+TIREK_TOKEN_DAYS = env_int("TIREK_TOKEN_DAYS", 30, minimum=1)
+TIREK_TOKEN_IDLE_DAYS = env_int("TIREK_TOKEN_IDLE_DAYS", 7, minimum=1)
 OTP_TOTP_ISSUER = "Tirek"
 OTP_TOTP_THROTTLE_FACTOR = 1
 
@@ -305,7 +308,7 @@ X_FRAME_OPTIONS = "DENY"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "tirek.accounts.authentication.ApiTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

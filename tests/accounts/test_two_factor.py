@@ -8,9 +8,8 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from tirek.accounts.models import Membership
+from tirek.accounts.models import ApiToken, Membership
 from tirek.accounts.two_factor import two_factor_confirm, two_factor_start, two_factor_verify
 from tirek.audit.models import AuditEvent
 
@@ -181,12 +180,14 @@ def test_the_token_api_asks_for_the_code(cast, password, authenticator_code, enr
     assert missing.status_code == 401 and missing.json()["error"]["code"] == "two_factor_code_required"
     wrong = Client().post(url, {**body, "code": "999999"}, content_type="application/json")
     assert wrong.status_code == 401 and wrong.json()["error"]["code"] == "two_factor_code_wrong"
-    assert not Token.objects.filter(user=cast.manager_a).exists()
+    assert not ApiToken.objects.filter(user=cast.manager_a).exists()
     right = Client().post(
         url, {**body, "code": authenticator_code(device, 1)}, content_type="application/json"
     )
     assert right.status_code == 200
-    assert right.json()["token"] == Token.objects.get(user=cast.manager_a).key
+    assert right.json()["id"] == str(ApiToken.objects.get(user=cast.manager_a).pk)
+    api = Client(HTTP_AUTHORIZATION=f"Token {right.json()['token']}")
+    assert api.get("/api/v1/cases/").status_code == 200
 
     specialist = Client().post(
         url, {"username": cast.specialist_a.username, "password": password}, content_type="application/json"
@@ -194,9 +195,8 @@ def test_the_token_api_asks_for_the_code(cast, password, authenticator_code, enr
     assert specialist.status_code == 200
 
 
-def test_two_step_sign_in_through_the_api(cast, authenticator_code):
-    token = Token.objects.create(user=cast.specialist_a).key
-    api = Client(HTTP_AUTHORIZATION=f"Token {token}")
+def test_two_step_sign_in_through_the_api(cast, password, authenticator_code):
+    api = Client(HTTP_AUTHORIZATION=f"Token {cast.token(cast.specialist_a, two_factor_passed=False)}")
     assert api.get("/api/v1/me/two-step/").json() == {
         "enabled": False,
         "required": False,
@@ -212,14 +212,29 @@ def test_two_step_sign_in_through_the_api(cast, authenticator_code):
         "/api/v1/me/two-step/confirm/", {"code": authenticator_code(secret)}, content_type="application/json"
     )
     assert confirmed.status_code == 200 and len(confirmed.json()["recovery_codes"]) == 10
+    # The token was issued without this second step: it ends here, and a new one takes the code.
+    assert api.get("/api/v1/me/two-step/").status_code == 401
+    issued = Client().post(
+        "/api/v1/auth/token/",
+        {"username": cast.specialist_a.username, "password": password, "code": authenticator_code(secret, 1)},
+        content_type="application/json",
+    )
+    api = Client(HTTP_AUTHORIZATION=f"Token {issued.json()['token']}")
     assert api.get("/api/v1/me/two-step/").json()["enabled"] is True
     off = api.post(
         "/api/v1/me/two-step/disable/",
-        {"code": authenticator_code(secret, 1)},
+        {"code": authenticator_code(secret, 2)},
         content_type="application/json",
     )
     assert off.status_code == 200 and off.json()["enabled"] is False
-    assert actions(cast.specialist_a) == ["2fa_enabled", "recovery_issued", "2fa_disabled"]
+    assert actions(cast.specialist_a) == [
+        "2fa_enabled",
+        "recovery_issued",
+        "token_revoked",
+        "token_refused",
+        "token_issued",
+        "2fa_disabled",
+    ]
 
 
 def test_the_second_step_pages_are_translated(cast, password):

@@ -8,7 +8,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from tirek.accounts.models import Membership
 from tirek.audit.models import AuditEvent
@@ -107,13 +106,13 @@ def test_only_managers_may_break_the_glass(cast, almaty_child):
     )
     open_page(coordinator, almaty_child)
     assert not EmergencyAccess.objects.exists()
-    token = Token.objects.create(user=cast.coordinator_b)
+    token = cast.token(cast.coordinator_b)
     api = cast.client(None)
     response = api.post(
         "/api/v1/emergency-access/",
         {"iin": almaty_child.iin, "reason": REASON},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert response.status_code == 403
     assert coordinator.get(f"/people/{almaty_child.pk}/").status_code == 404
@@ -159,8 +158,8 @@ def test_the_holding_organisation_sees_the_opening_and_others_do_not(cast, almat
 
 
 def test_break_the_glass_through_the_api(cast, almaty_child):
-    token = Token.objects.create(user=cast.manager_b)
-    headers = {"HTTP_AUTHORIZATION": f"Token {token.key}"}
+    token = cast.token(cast.manager_b)
+    headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
     api = cast.client(None)
     opened = api.post(
         "/api/v1/emergency-access/",
@@ -192,12 +191,12 @@ def test_a_record_opened_in_an_emergency_is_read_not_changed(cast, almaty_child)
     for page in ("edit", "health", "diagnoses/add"):
         assert client.get(f"/people/{almaty_child.pk}/{page}/").status_code == 403, page
     assert client.post(f"/people/{almaty_child.pk}/edit/", {"surname": "Басқа"}).status_code == 403
-    token = Token.objects.create(user=cast.manager_b)
+    token = cast.token(cast.manager_b)
     api = cast.client(None).patch(
         f"/api/v1/persons/{almaty_child.pk}/",
         {"surname": "Басқа"},
         content_type="application/json",
-        HTTP_AUTHORIZATION=f"Token {token.key}",
+        HTTP_AUTHORIZATION=f"Token {token}",
     )
     assert api.status_code == 403
     almaty_child.refresh_from_db()

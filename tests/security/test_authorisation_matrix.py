@@ -262,6 +262,9 @@ API: dict[str, Op] = {
         MEMBERS, body=lambda w, s: {"code": "000000"}, ok=400, nomember=400
     ),
     "POST /api/v1/me/logout-everywhere/": Op(MEMBERS, body=lambda w, s: {}, ok=204, nomember=204),
+    # API tokens: each user's own, nobody else's
+    "GET /api/v1/me/tokens/": Op(MEMBERS, nomember=200),
+    "DELETE /api/v1/me/tokens/{id}/": Op(MEMBERS, {"id": "api_token"}, national=NOBODY, ok=204, nomember=204),
     # break-the-glass: a manager opens a record outside the organisation's reach, for a while; the openings
     # are shown to the opening organisation's members and to the manager of the organisation the person
     # belongs to (who is notified), and only the one who opened it ends it
@@ -698,7 +701,10 @@ PAGES: dict[str, Page] = {
     "accounts:password_reset_confirm": Page(PUBLIC, {"uidb64": "uid", "token": "token"}),
     "accounts:password_reset_complete": Page(PUBLIC),
     "accounts:profile": Page(MEMBERS, nomember=200),
-    "accounts:token_issue": Page(MEMBERS, method="post", ok=302, nomember=302),
+    "accounts:token_issue": Page(MEMBERS, method="post", nomember=200),
+    "accounts:token_revoke": Page(
+        MEMBERS, {"pk": "api_token"}, national=NOBODY, method="post", ok=302, nomember=302
+    ),
     "accounts:switch_organisation": Page(
         MEMBERS, method="post", ok=302, nomember=404, data=lambda w, s: {"organisation": str(w.own.pk)}
     ),
@@ -1073,6 +1079,13 @@ def record_value(world, side: str, name: str, role: str | None):
 
         user = world.users.get(role or "nomember") if side == "own" else world.staff_other["manager"]
         return Notification.objects.filter(recipient=user).values_list("pk", flat=True).first()
+    if name == "api_token":  # the cell's user's own token; on the other side, the other manager's
+        from tirek.accounts.tokens import api_token_build
+
+        user = world.users.get(role or "nomember") if side == "own" else world.staff_other["manager"]
+        issued = api_token_build(user=user, two_factor_passed=True)
+        issued.token.save()
+        return issued.token.pk
     if name == "region":
         return "750000000"
     if name == "organisation":

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -10,11 +12,17 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from tirek.accounts import services, two_factor
+from tirek.accounts import services, tokens, two_factor
 from tirek.accounts.choices import Role
 from tirek.accounts.forms import phone_validator
-from tirek.accounts.models import Membership, User
-from tirek.accounts.selectors import membership_get, membership_list, own_memberships
+from tirek.accounts.models import ApiToken, Membership, User
+from tirek.accounts.selectors import (
+    membership_get,
+    membership_list,
+    own_memberships,
+    user_token_get,
+    user_token_list,
+)
 from tirek.catalog.models import Profession
 from tirek.core.api import ERROR_RESPONSES, ErrorSerializer, InputSerializer, TirekViewSet, query_uuid
 from tirek.core.errors import error_body
@@ -201,7 +209,7 @@ class MeViewSet(TirekViewSet):
     @extend_schema(request=None, responses={204: None, **ERROR_RESPONSES})
     @action(detail=False, methods=["post"], url_path="logout-everywhere")
     def logout_everywhere(self, request):
-        """End every session of the signed-in user and revoke their API token (this one included)."""
+        """End every session of the signed-in user and revoke all their API tokens (this one included)."""
         services.user_logout_everywhere(actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
@@ -296,14 +304,67 @@ class TokenRequestSerializer(serializers.Serializer):
         max_length=20,
         help_text="The authenticator app's code (or a recovery code) when the user has two-step sign-in on.",
     )
+    name = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text="What the token is for, to tell it apart in the list of tokens.",
+    )
 
 
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
+class ApiTokenSerializer(serializers.ModelSerializer):
+    idle_expires_at = serializers.SerializerMethodField(
+        help_text="When the token stops working unless it is used before then."
+    )
+
+    class Meta:
+        model = ApiToken
+        fields = [
+            "id",
+            "name",
+            "key_start",
+            "two_factor_passed",
+            "created_at",
+            "last_used_at",
+            "expires_at",
+            "idle_expires_at",
+        ]
+
+    def get_idle_expires_at(self, token) -> dt.datetime:
+        return tokens.idle_expires_at(token)
+
+
+class TokenSerializer(ApiTokenSerializer):
+    token = serializers.CharField(
+        help_text="The key, shown this once: send it as `Authorization: Token <key>`."
+    )
+
+    class Meta(ApiTokenSerializer.Meta):
+        fields = ["token", *ApiTokenSerializer.Meta.fields]
+
+
+class ApiTokenViewSet(TirekViewSet):
+    """The signed-in user's API tokens that still work; revoking one. New tokens come from auth/token/."""
+
+    output_serializer = ApiTokenSerializer
+    queryset = ApiToken.objects.none()
+    pagination_class = None
+
+    @extend_schema(responses=ApiTokenSerializer(many=True))
+    def list(self, request):
+        return self.render_list(user_token_list(user=request.user))
+
+    @extend_schema(responses={204: None, **ERROR_RESPONSES})
+    def destroy(self, request, pk=None):
+        token = user_token_get(user=request.user, pk=pk)
+        services.user_token_revoke(actor=request.user, token=token)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class TokenView(APIView):
-    """Exchange a login and password for an API token (replacing the user's previous token)."""
+    """Exchange a login and password (and the second step's code, where the user owes one) for a new API
+    token. A user may hold several; each stops working after its lifetime, when unused for a while, or when
+    revoked."""
 
     permission_classes = [AllowAny]
     authentication_classes: list = []
@@ -322,6 +383,7 @@ class TokenView(APIView):
         parser = TokenRequestSerializer(data=request.data)
         parser.is_valid(raise_exception=True)
         code = parser.validated_data.pop("code", "")
+        name = parser.validated_data.pop("name", "")
         # The Django request itself: the sign-in throttling (tirek.accounts.throttling) sees and marks it.
         user = authenticate(request._request, **parser.validated_data)
         if user is None:
@@ -332,4 +394,10 @@ class TokenView(APIView):
         if refusal is not None:
             status_code, error_code, message = refusal
             return Response(error_body(error_code, str(message)), status=status_code)
-        return Response({"token": services.user_token_issue(actor=user).key})
+        issued = services.user_token_issue(
+            actor=user,
+            name=name,
+            # No refusal for a user with the authenticator on: the code was right.
+            second_step_passed=two_factor.two_factor_enabled(user),
+        )
+        return Response({**ApiTokenSerializer(issued.token).data, "token": issued.key})

@@ -103,3 +103,14 @@ class SecondStepCodeForm(StyledForm):
             attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
         ),
     )
+
+
+class ApiTokenForm(StyledForm):
+    """What a new API token is for (optional), to tell it apart in the list."""
+
+    name = forms.CharField(
+        label=_("What the token is for"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. the monthly report script")}),
+    )

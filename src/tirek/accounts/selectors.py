@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
 
-from tirek.accounts import roles
-from tirek.accounts.models import Membership, User
+from tirek.accounts import roles, tokens, two_factor
+from tirek.accounts.models import ApiToken, Membership, User
 from tirek.core.scoping import get_visible_or_404, require
 
 
@@ -52,3 +55,23 @@ def organisation_members(*, organisation) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, memberships__organisation=organisation, memberships__is_active=True
     ).order_by("last_name", "first_name")
+
+
+def user_token_list(*, user: User) -> list[ApiToken]:
+    """The user's API tokens that still open the API (accounts.tokens decides), newest first."""
+    now = timezone.now()
+    owed = two_factor.second_step_owed(user)
+    live = []
+    for token in ApiToken.objects.filter(user=user).unrevoked().order_by("-created_at"):
+        token.user = user
+        if tokens.token_refusal(token, now=now, owed=owed) is None:
+            live.append(token)
+    return live
+
+
+def user_token_get(*, user: User, pk) -> ApiToken:
+    """One of the user's own unrevoked API tokens; anyone else's is not found."""
+    try:
+        return ApiToken.objects.unrevoked().get(user=user, pk=pk)
+    except (ApiToken.DoesNotExist, ValueError, ValidationError):  # a malformed id names nothing either
+        raise Http404 from None

@@ -1,4 +1,4 @@
-"""Writes to accounts: staff memberships, the active organisation, a user's own profile."""
+"""Writes to accounts: staff memberships, the active organisation, a user's own profile and API tokens."""
 
 from __future__ import annotations
 
@@ -12,15 +12,18 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from tirek.accounts import roles
+from tirek.accounts import roles, tokens, two_factor
 from tirek.accounts.choices import Role
-from tirek.accounts.models import Membership, User
+from tirek.accounts.models import ApiToken, Membership, User
+from tirek.accounts.tokens import IssuedToken
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.core.errors import NotAllowed
 from tirek.core.scoping import require
 from tirek.core.writes import create_audited, update_audited
 
@@ -176,24 +179,63 @@ def user_update_profile(*, actor: User, **fields: Any) -> User:
     )
 
 
-def user_token_issue(*, actor: User):
-    """Give the user a fresh API token, replacing the old one."""
-    from rest_framework.authtoken.models import Token
+def user_token_issue(*, actor: User, name: str = "", second_step_passed: bool) -> IssuedToken:
+    """A new API token for `actor`; the key is in the answer and nowhere else.
 
+    `second_step_passed`: the sign-in asking for it passed the second step (the code with the password, or a
+    session past the code). Without it no token is issued to a user who owes that step, and a token issued
+    to one who does not yet owe it stops working once they do (accounts.tokens).
+    """
+    owed = two_factor.second_step_owed(actor)
+    if owed and not second_step_passed:
+        raise NotAllowed(_("Enter the code from your authenticator app before issuing an API token."))
+    issued = tokens.api_token_build(user=actor, name=name, two_factor_passed=owed)
+    organisation = actor.active_organisation_id_checked()
     with transaction.atomic():
-        Token.objects.filter(user=actor).delete()
-        token = Token.objects.create(user=actor)
-        audit_record(actor=actor, action=AuditAction.UPDATE, obj=actor, note="api token issued")
+        issued.token.full_clean()
+        issued.token.save()
+        audit_record(
+            actor=actor, action=AuditAction.TOKEN_ISSUED, obj=issued.token, organisation=organisation
+        )
+        now = timezone.now()
+        live = [
+            token
+            for token in ApiToken.objects.filter(user=actor).unrevoked().order_by("-created_at")
+            if tokens.token_refusal(token, now=now, owed=owed) is None
+        ]
+        for token in live[tokens.MAX_LIVE_TOKENS :]:
+            _token_revoke(actor=actor, token=token, now=now, note="too many tokens: the oldest retired")
+    return issued
+
+
+def _token_revoke(*, actor: User, token: ApiToken, now, note: str = "") -> None:
+    token.revoked_at = now
+    token.save(update_fields=["revoked_at"])
+    audit_record(
+        actor=actor,
+        action=AuditAction.TOKEN_REVOKED,
+        obj=token,
+        organisation=actor.active_organisation_id_checked(),
+        note=note,
+    )
+
+
+def user_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of `actor`'s own API tokens; anyone else's does not exist for them."""
+    if token.user_id != actor.pk:
+        raise Http404
+    with transaction.atomic():
+        _token_revoke(actor=actor, token=token, now=timezone.now())
     return token
 
 
 def user_logout_everywhere(*, actor: User) -> None:
-    """End every session `actor` has (on every browser) and revoke their API token."""
-    from django.utils import timezone
-    from rest_framework.authtoken.models import Token
-
+    """End every session `actor` has (on every browser) and revoke every API token of theirs."""
     with transaction.atomic():
-        actor.sessions_ended_at = timezone.now()
+        now = timezone.now()
+        actor.sessions_ended_at = now
         actor.save(update_fields=["sessions_ended_at"])
-        Token.objects.filter(user=actor).delete()
-        audit_record(actor=actor, action=AuditAction.LOGOUT_EVERYWHERE, obj=actor)
+        revoked = ApiToken.objects.filter(user=actor).unrevoked().update(revoked_at=now)
+        audit_record(
+            actor=actor, action=AuditAction.LOGOUT_EVERYWHERE, obj=actor, note=f"{revoked} API tokens revoked"
+        )

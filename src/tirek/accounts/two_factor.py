@@ -14,11 +14,12 @@ import segno
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from tirek.accounts.models import User
+from tirek.accounts.models import ApiToken, User
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
 
@@ -32,6 +33,11 @@ def two_factor_required(user: User) -> bool:
     when TIREK_TWO_FACTOR_ROLES holds "all"."""
     required = set(settings.TIREK_TWO_FACTOR_ROLES)
     return "all" in required or bool(user.roles() & required)
+
+
+def second_step_owed(user: User) -> bool:
+    """Whether signing in as `user` takes a second step: they turned it on, or their role requires it."""
+    return two_factor_required(user) or two_factor_enabled(user)
 
 
 def authenticator(user: User) -> TOTPDevice | None:
@@ -106,7 +112,22 @@ def two_factor_confirm(*, actor: User, code: str) -> list[str]:
         device.save(update_fields=["confirmed"])
         audit_record(actor=actor, action=AuditAction.TWO_FACTOR_ENABLED, obj=actor)
         codes = _recovery_codes_replace(actor)
+        _api_tokens_revoke(actor)
     return codes
+
+
+def _api_tokens_revoke(user: User) -> None:
+    """Every API token of `user` was issued without this authenticator (the first one, or a new phone after
+    a reset): none of them keeps working."""
+    revoked = ApiToken.objects.filter(user=user).unrevoked().update(revoked_at=timezone.now())
+    if revoked:
+        audit_record(
+            actor=user,
+            action=AuditAction.TOKEN_REVOKED,
+            obj=user,
+            organisation=user.active_organisation_id_checked(),
+            note=f"{revoked} API tokens: two-step sign-in turned on",
+        )
 
 
 def _recovery_codes_replace(user: User) -> list[str]:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("two-step/recovery-codes/", views.recovery_codes_issue, name="recovery_codes_issue"),
     path("logout/everywhere/", views.logout_everywhere, name="logout_everywhere"),
     path("profile/token/", views.token_issue, name="token_issue"),
+    path("profile/token/<uuid:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("organisation/", views.switch_organisation, name="switch_organisation"),
     path("staff/", views.staff_list, name="staff_list"),
     path("staff/add/", views.staff_add, name="staff_add"),

@@ -13,8 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tirek.accounts import forms, roles, services, two_factor
-from tirek.accounts.selectors import membership_get_for_change, membership_list, own_memberships
-from tirek.accounts.sessions import SECOND_STEP, SETUP, VERIFY, second_step_passed
+from tirek.accounts.selectors import (
+    membership_get_for_change,
+    membership_list,
+    own_memberships,
+    user_token_get,
+    user_token_list,
+)
+from tirek.accounts.sessions import PASSED, SECOND_STEP, SETUP, VERIFY, second_step_passed
 from tirek.core.forms import add_service_errors, edit_form, submit
 from tirek.core.scoping import can, require
 from tirek.directory.selectors import active_organisation_get
@@ -76,6 +82,10 @@ def profile(request):
             "two_factor_required": two_factor.two_factor_required(request.user),
             "recovery_codes_left": two_factor.recovery_codes_left(request.user),
             "idle_minutes": settings.TIREK_SESSION_IDLE_MINUTES,
+            "api_tokens": user_token_list(user=request.user),
+            "token_form": forms.ApiTokenForm(),
+            "token_days": settings.TIREK_TOKEN_DAYS,
+            "token_idle_days": settings.TIREK_TOKEN_IDLE_DAYS,
         },
     )
 
@@ -177,7 +187,7 @@ def recovery_codes_issue(request):
 @login_required
 @require_POST
 def logout_everywhere(request):
-    """End every session of the user, this one included, and revoke their API token."""
+    """End every session of the user, this one included, and revoke their API tokens."""
     services.user_logout_everywhere(actor=request.user)
     logout(request)
     messages.success(request, _("You were signed out everywhere. Sign in again."))
@@ -269,9 +279,27 @@ def membership_edit(request, pk):
 @login_required
 @require_POST
 def token_issue(request):
-    token = services.user_token_issue(actor=request.user)
-    messages.success(
-        request,
-        _("Your new API token: %(key)s. Keep it secret; it replaces the old one.") % {"key": token.key},
+    """A new API token; its key is shown on this page once and kept nowhere."""
+    form = forms.ApiTokenForm(request.POST)
+    issued = submit(
+        form,
+        lambda data: services.user_token_issue(
+            actor=request.user,
+            name=data["name"],
+            # The session reached this page past the second step wherever one is owed (accounts.sessions).
+            second_step_passed=request.session.get(SECOND_STEP) == PASSED,
+        ),
     )
+    if issued is None:
+        messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
+        return redirect("accounts:profile")
+    return render(request, "accounts/token_issued.html", {"issued": issued})
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk):
+    token = user_token_get(user=request.user, pk=pk)
+    services.user_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("The API token has been revoked."))
     return redirect("accounts:profile")
