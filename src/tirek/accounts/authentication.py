@@ -8,10 +8,24 @@ imported on the first request that carries a token.
 from __future__ import annotations
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions, status
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
 KEYWORD = "Token"
 AUTH_HEADER = f'{KEYWORD} realm="api"'
+
+
+class TokenRefused(exceptions.APIException):
+    """A token that does not open the API: 401 in the error shape, with the reason as its code.
+
+    Not DRF's AuthenticationFailed: DRF turns that into a 403 when session authentication comes first (as it
+    does here, so that an anonymous call is not challenged)."""
+
+    status_code = status.HTTP_401_UNAUTHORIZED
+    auth_header = AUTH_HEADER
+
+    def __init__(self, code: str, message) -> None:
+        super().__init__(detail=str(message), code=code)
 
 
 class ApiTokenAuthentication(BaseAuthentication):
@@ -21,9 +35,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         words = get_authorization_header(request).split()
         if not words or words[0].lower() != KEYWORD.lower().encode():
             return None
-        from tirek.accounts.tokens import token_authenticate  # not at the top: see the module's docstring
+        from tirek.accounts.tokens import Refusal, token_authenticate  # not at the top: see the docstring
 
-        return token_authenticate(words[1:])
+        answer = token_authenticate(words[1:])
+        if isinstance(answer, Refusal):
+            raise TokenRefused(answer.code, answer.message)
+        return answer
 
     def authenticate_header(self, request) -> str:
         return AUTH_HEADER

@@ -18,9 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions, status
 
-from tirek.accounts.authentication import AUTH_HEADER
 from tirek.accounts.models import ApiToken, User
 from tirek.accounts.two_factor import second_step_owed
 from tirek.audit.choices import AuditAction
@@ -101,20 +99,15 @@ def token_refusal(token: ApiToken, *, now: dt.datetime, owed: bool | None = None
     return None
 
 
-class TokenRefused(exceptions.APIException):
-    """A token that does not open the API: 401 in the error shape, with the reason as its code.
+@dataclass(frozen=True)
+class Refusal:
+    """Why a request's token does not open the API: an error code and a message for the client."""
 
-    Not DRF's AuthenticationFailed: DRF turns that into a 403 when session authentication comes first (as it
-    does here, so that an anonymous call is not challenged)."""
-
-    status_code = status.HTTP_401_UNAUTHORIZED
-    auth_header = AUTH_HEADER
-
-    def __init__(self, code: str, message) -> None:
-        super().__init__(detail=str(message), code=code)
+    code: str
+    message: str
 
 
-def _refuse(token: ApiToken, reason: str, now: dt.datetime) -> TokenRefused:
+def _refuse(token: ApiToken, reason: str, now: dt.datetime) -> Refusal:
     last = token.refused_at
     if last is None or now - last >= _REFUSAL_AUDIT_RESOLUTION:
         with transaction.atomic():
@@ -126,26 +119,26 @@ def _refuse(token: ApiToken, reason: str, now: dt.datetime) -> TokenRefused:
                 organisation=token.user.active_organisation_id_checked(),
                 note=reason,
             )
-    return TokenRefused(*_REFUSALS[reason])
+    return Refusal(*_REFUSALS[reason])
 
 
-def token_authenticate(credentials: list[bytes]) -> tuple[User, ApiToken]:
+def token_authenticate(credentials: list[bytes]) -> tuple[User, ApiToken] | Refusal:
     """The user and token an `Authorization: Token <key>` header names (`credentials`: the words after
-    "Token"), or TokenRefused; a use of a good token is remembered as its last use."""
+    "Token"), or why not; a use of a good token is remembered as its last use."""
     if len(credentials) != 1:
-        raise TokenRefused(*_UNKNOWN)
+        return Refusal(*_UNKNOWN)
     try:
         key = credentials[0].decode()
     except UnicodeError:
-        raise TokenRefused(*_UNKNOWN) from None
+        return Refusal(*_UNKNOWN)
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_key(key)).first()
     # An unknown key is not audited: it names nobody, and guessing a 256-bit key is hopeless anyway.
     if token is None or not token.user.is_active:
-        raise TokenRefused(*_UNKNOWN)
+        return Refusal(*_UNKNOWN)
     now = timezone.now()
     reason = token_refusal(token, now=now)
     if reason is not None:
-        raise _refuse(token, reason, now)
+        return _refuse(token, reason, now)
     if token.last_used_at is None or now - token.last_used_at >= _LAST_USED_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now
