@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "tirek.core.middleware.ClientAddressMiddleware",
     "tirek.core.middleware.RejectNulMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Last, so that it sees a view's refusal first (process_exception runs in reverse order).
+    "tirek.core.middleware.RefusalMiddleware",
 ]
 
 # Content Security Policy: scripts, styles, fonts and images from Tirek's own static files only, no inline
@@ -230,6 +232,9 @@ TIREK_IMPORT_MAX_BYTES = env_int(
 )
 # Emergency access ("break the glass"): how long a manager's opening of a record outside their reach lasts.
 TIREK_EMERGENCY_ACCESS_HOURS = env_int("TIREK_EMERGENCY_ACCESS_HOURS", 3, minimum=1, maximum=24)
+# IIN look-ups (the API's and the registration page's "is this IIN taken") one user may make in any hour
+# (tirek.people.lookup): enough for an intake desk, too few to sweep the register.
+TIREK_IIN_LOOKUPS_PER_HOUR = env_int("TIREK_IIN_LOOKUPS_PER_HOUR", 60, minimum=1)
 # Counts from 1 to this minus one are shown to analysts as "<N" in reports (small-count suppression).
 TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=1)
 # Exports: a list longer than SYNC_ROWS is written in the background, reporting its progress every

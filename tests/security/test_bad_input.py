@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
-from tirek.audit.models import AuditEvent
+from tirek.audit.models import AuditEvent, RefusalTally
 from tirek.catalog.models import ClosureReason
 from tirek.core.iin import check_digit
 from tirek.people import importing
@@ -39,15 +39,16 @@ NOT_RECORDS = {"sessions", "axes", "django_tasks_database", "contenttypes", "aut
 
 
 def _tally() -> dict[str, int]:
-    """Rows per table (audit events: those of writes; viewing a page or signing in is none)."""
+    """Rows per table (audit events: those of writes; viewing a page, signing in, looking an IIN up or being
+    refused a record is none)."""
     counts = {}
     for model in apps.get_models():
         meta = model._meta
-        if meta.app_label in NOT_RECORDS or not meta.managed or meta.proxy:
+        if meta.app_label in NOT_RECORDS or not meta.managed or meta.proxy or model is RefusalTally:
             continue
         rows = model._base_manager.all()
         if model is AuditEvent:
-            rows = rows.exclude(action__in=["view", "login"])
+            rows = rows.exclude(action__in=["view", "login", "lookup", "permission_denied"])
         counts[meta.label] = rows.count()
     return counts
 

@@ -20,6 +20,12 @@ from tirek.exports.views import file_response
 class AuditEventSerializer(serializers.ModelSerializer):
     actor = serializers.UUIDField(source="actor_id", read_only=True)
     organisation = serializers.UUIDField(source="organisation_id", read_only=True)
+    count = serializers.IntegerField(
+        source="refusal_count",
+        read_only=True,
+        help_text="How many acts the event stands for: for permission_denied, the refusals of this actor and "
+        "object type within the minute from the event's time; 1 for every other event.",
+    )
 
     class Meta:
         model = AuditEvent
@@ -37,6 +43,7 @@ class AuditEventSerializer(serializers.ModelSerializer):
             "client_address",
             "changes",
             "note",
+            "count",
         ]
 
 

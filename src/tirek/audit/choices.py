@@ -10,6 +10,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", pgettext_lazy("audit action", "Delete")
     VIEW = "view", pgettext_lazy("audit action", "View")
     EXPORT = "export", pgettext_lazy("audit action", "Export")
+    LOOKUP = "lookup", pgettext_lazy("audit action", "IIN look-up")
     LOGIN = "login", pgettext_lazy("audit action", "Sign-in")
     LOGIN_FAILED = "login_failed", pgettext_lazy("audit action", "Failed sign-in")
     LOCKOUT = "lockout", pgettext_lazy("audit action", "Sign-in locked")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from tirek.accounts.models import User
 from tirek.audit.models import AuditEvent
@@ -43,7 +44,7 @@ def audit_event_list(
     """The events `user` may read, newest first, filtered: `actor` and `organisation` (an instance or an id),
     `subject_person` (a person's id) or `iin` (the person holding that IIN, and those merged into them),
     days `date_from` to `date_to` included in the local time zone."""
-    events = AuditEvent.objects.visible_to(user).select_related("actor", "organisation")
+    events = AuditEvent.objects.visible_to(user).select_related("actor", "organisation", "refusal_tally")
     if actor:
         events = events.filter(actor_id=getattr(actor, "pk", actor))
     if organisation:
@@ -84,3 +85,11 @@ def audit_organisation_choices(*, user) -> QuerySet[Organisation]:
     if user.is_administrator:
         return Organisation.objects.all()
     return Organisation.objects.filter(pk=user.active_organisation_id_checked())
+
+
+def audit_recent_count(*, actor, action: str, within: dt.timedelta) -> int:
+    """How many events of `action` `actor` caused in the last `within` (an allowance such as the IIN look-ups
+    of an hour): counted in the trail, so the answer is the same whichever process or server was asked."""
+    return AuditEvent.objects.filter(
+        actor=actor, action=action, created_at__gt=timezone.now() - within
+    ).count()

@@ -12,13 +12,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import F
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tirek.audit.choices import AuditAction
-from tirek.audit.models import AuditEvent
+from tirek.audit.models import AuditEvent, RefusalTally
 from tirek.core.middleware import current_client_address
 from tirek.core.scoping import require
 
@@ -60,6 +61,7 @@ def audit_record(
     subject_person_id=None,
     note: str = "",
     object_type: str = "",
+    object_id: str = "",
     object_repr: str = "",
 ) -> AuditEvent:
     """Append one audit event. Call it inside the transaction of the act it records."""
@@ -71,7 +73,7 @@ def audit_record(
         organisation_id=getattr(organisation, "pk", organisation),
         action=action,
         object_type=object_type or (obj._meta.label_lower if obj is not None else ""),
-        object_id=str(obj.pk) if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else str(object_id)[:64],
         object_repr=(object_repr or (str(obj) if obj is not None else ""))[:300],
         subject_person_id=subject_person_id,
         client_address=current_client_address(),
@@ -97,6 +99,71 @@ def audit_view(*, actor, obj: models.Model, organisation=None, subject_person_id
         obj=obj,
         organisation=organisation,
         subject_person_id=subject_person_id,
+    )
+
+
+# -- refusals ------------------------------------------------------------------------------------------------
+
+# Refusals of one actor for one kind of record within this long of the first are counted on its event.
+REFUSAL_WINDOW = dt.timedelta(minutes=1)
+
+
+def refusal_record(
+    *,
+    actor,
+    kind: str,
+    status: int,
+    object_id: str = "",
+    method: str = "",
+    path: str = "",
+    capability: str = "",
+) -> AuditEvent | None:
+    """Record that `actor` was refused a record of `kind` (404: beyond their reach) or an action (403),
+    collapsed: the first refusal of a minute for this actor and kind is a PERMISSION_DENIED event (what was
+    asked: method, path, kind, id), the repeats within that minute add to its RefusalTally. Returns the event
+    when one was written.
+
+    Two requests racing at the start of a minute may each write an event; a scanner running N requests at
+    once writes at most N events a minute, not one per probe."""
+    now = timezone.now()
+    with transaction.atomic():
+        open_tally = (
+            RefusalTally.objects.filter(actor=actor, kind=kind, started_at__gt=now - REFUSAL_WINDOW)
+            .order_by("-started_at")
+            .values_list("pk", flat=True)
+            .first()
+        )
+        if open_tally is not None:
+            RefusalTally.objects.filter(pk=open_tally).update(count=F("count") + 1, last_at=now)
+            return None
+        asked = {"status": status, "method": method, "path": path[:300]}
+        if capability:
+            asked["capability"] = capability
+        event = audit_record(
+            actor=actor,
+            action=AuditAction.PERMISSION_DENIED,
+            organisation=actor.active_organisation_id_checked(),
+            object_type=kind,
+            object_id=object_id,
+            object_repr=f"{method} {path}".strip(),
+            note=json.dumps(asked, sort_keys=True, ensure_ascii=False),
+        )
+        RefusalTally.objects.create(
+            event=event, actor=actor, kind=kind, started_at=event.created_at, last_at=event.created_at
+        )
+    return event
+
+
+def record_refused_access(sender, *, refusal, **kwargs) -> None:
+    """Receiver of tirek.core.refusals.access_refused (connected in AuditConfig.ready)."""
+    refusal_record(
+        actor=refusal.actor,
+        kind=refusal.kind,
+        status=refusal.status,
+        object_id=refusal.object_id,
+        method=refusal.method,
+        path=refusal.path,
+        capability=refusal.capability,
     )
 
 
@@ -126,6 +193,7 @@ def _event_rows(events) -> Iterator[list[Any]]:
         str(_("Address")),
         str(_("Changes")),
         str(_("Note")),
+        str(_("Count")),
     ]
     for event in events.iterator(chunk_size=CHUNK_ROWS):
         yield [
@@ -143,6 +211,7 @@ def _event_rows(events) -> Iterator[list[Any]]:
             if event.changes
             else "",
             event.note,
+            event.refusal_count,
         ]
 
 

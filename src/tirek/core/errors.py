@@ -16,9 +16,21 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from tirek.core.refusals import refusal_note
+
 
 class NotAllowed(DjangoPermissionDenied):
     """The user is known to the record but their role does not allow the action (HTTP 403)."""
+
+
+class TooManyRequests(Exception):
+    """The user asked more often than their allowance (HTTP 429, code "throttled"): `message` says so in their
+    language, `retry_after` in how many seconds they may ask again."""
+
+    def __init__(self, message: str, *, retry_after: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = retry_after
 
 
 class Conflict(Exception):
@@ -91,6 +103,12 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
 
 def api_exception_handler(exc, context):
     """Turn every error into the project's one error shape."""
+    if isinstance(exc, Http404 | DjangoPermissionDenied | drf.PermissionDenied) and "request" in context:
+        view = context.get("view")
+        refusal_note(context["request"], exc, view_kwargs=getattr(view, "kwargs", None))
+    if isinstance(exc, TooManyRequests):
+        headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after else None
+        return Response(error_body("throttled", exc.message), status=429, headers=headers)
     if isinstance(exc, Conflict):
         body = error_body("conflict", Conflict.message())
         body["error"]["current_version"] = exc.current_version

@@ -6,6 +6,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
+from tirek.core.refusals import refusal_note
+
 _client_address: ContextVar[str | None] = ContextVar("tirek_client_address", default=None)
 
 
@@ -29,6 +31,21 @@ class ClientAddressMiddleware:
             return self.get_response(request)
         finally:
             _client_address.reset(token)
+
+
+class RefusalMiddleware:
+    """Notes the refusals a page answers with (403, or 404 for another organisation's record) for the audit
+    trail; the API's exception handler does the same for the API (tirek.core.refusals)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        refusal_note(request, exception)
+        return None  # the answer itself stays Django's (handler403/handler404)
 
 
 class LanguageMiddleware:

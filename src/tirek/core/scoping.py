@@ -13,6 +13,7 @@ from django.db import models
 from django.http import Http404
 
 from tirek.core.errors import NotAllowed
+from tirek.core.refusals import RecordNotVisible
 
 if TYPE_CHECKING:
     from tirek.accounts.models import User
@@ -39,10 +40,14 @@ class ScopedQuerySet(models.QuerySet):
 
 
 def get_visible_or_404(queryset: ScopedQuerySet, user: User, **lookup: Any) -> models.Model:
-    """The one record matching `lookup` that `user` may see; 404 for missing and foreign alike."""
+    """The one record matching `lookup` that `user` may see; 404 for missing and foreign alike. The 404 of a
+    well-formed lookup carries it (RecordNotVisible), so that a foreign record is recorded as a refusal when
+    the answer is given (tirek.core.refusals); the user sees no difference."""
     try:
         return queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except queryset.model.DoesNotExist:
+        raise RecordNotVisible(queryset.model, lookup) from None
+    except (ValueError, TypeError):
         raise Http404 from None
     except Exception as exc:  # a malformed UUID raises ValidationError from the field
         from django.core.exceptions import ValidationError

@@ -13,6 +13,7 @@ from tirek.catalog.models import Diagnosis
 from tirek.core.api import (
     ERROR_RESPONSES,
     UPDATE_ERROR_RESPONSES,
+    ErrorSerializer,
     InputSerializer,
     TirekViewSet,
     query_uuid,
@@ -23,6 +24,7 @@ from tirek.directory.selectors import active_organisation_get
 from tirek.people import services
 from tirek.people.access import CONTACT_FIELDS, can_see_health, contacts_hidden_for
 from tirek.people.choices import ConsentPurpose
+from tirek.people.lookup import person_lookup_iin, registration_iin_lookup
 from tirek.people.models import Consent, Family, FamilyMember, Person, PersonDiagnosis
 from tirek.people.selectors import (
     consent_get,
@@ -31,7 +33,6 @@ from tirek.people.selectors import (
     family_list,
     person_get,
     person_list,
-    person_lookup_iin,
     person_search,
 )
 
@@ -179,11 +180,17 @@ class PersonViewSet(TirekViewSet):
         }
         return Response(PersonSerializer(person, context=context).data)
 
-    @extend_schema(request=PersonInputSerializer, responses={201: PersonSerializer, **ERROR_RESPONSES})
+    @extend_schema(
+        request=PersonInputSerializer,
+        responses={201: PersonSerializer, **ERROR_RESPONSES, 429: ErrorSerializer},
+    )
     def create(self, request):
+        """Register a person. With an IIN, the registration is also an IIN look-up (it tells whether the IIN
+        is taken): audited and counted in the user's hourly allowance, 429 beyond it."""
         data = self.parse()
         confirm = data.pop("confirm_mismatch", False)
         organisation = active_organisation_get(user=request.user)
+        registration_iin_lookup(user=request.user, iin=data.get("iin"))
         person = services.person_register(
             actor=request.user, organisation=organisation, confirm_mismatch=confirm, **data
         )
@@ -206,11 +213,13 @@ class PersonViewSet(TirekViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("iin", str, required=True, pattern=r"^\d{12}$")],
-        responses={200: LookupSerializer, **ERROR_RESPONSES},
+        responses={200: LookupSerializer, **ERROR_RESPONSES, 429: ErrorSerializer},
     )
     @action(detail=False, methods=["get"])
     def lookup(self, request):
-        """Whether a person with this IIN exists anywhere; their id only if the user may see them."""
+        """Whether a person with this IIN exists anywhere; their id only if the user may see them. Each
+        look-up is audited; a user has TIREK_IIN_LOOKUPS_PER_HOUR of them in any hour, then 429
+        (`throttled`, with Retry-After)."""
         parser = IinQuerySerializer(data=request.query_params)
         parser.is_valid(raise_exception=True)
         return Response(

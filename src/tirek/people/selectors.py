@@ -11,7 +11,7 @@ from django.http import Http404
 from tirek.cases.models import Case
 from tirek.core.names import skeleton
 from tirek.core.phones import phone_number
-from tirek.core.scoping import get_visible_or_404, require
+from tirek.core.scoping import get_visible_or_404
 from tirek.people.models import Consent, Family, FamilyMember, Person, PersonNameToken, person_visibility
 
 MIN_QUERY = 3
@@ -47,17 +47,6 @@ def person_search(*, user, query: str) -> QuerySet[Person]:
         words = PersonNameToken.objects.filter(token__gte=token, token__lt=token + "~")
         persons = persons.filter(pk__in=words.values("person_id"))
     return persons
-
-
-def person_lookup_iin(*, user, iin: str) -> dict:
-    """Whether anyone in the country has this IIN (for those who register persons, before registering one);
-    the id only when the user may see that person."""
-    require(user, "people.register")
-    person = Person.objects.filter(iin=iin, merged_into__isnull=True).only("pk").first()
-    if person is None:
-        return {"exists": False, "id": None}
-    visible = Person.objects.visible_to(user).filter(pk=person.pk).exists()
-    return {"exists": True, "id": person.pk if visible else None}
 
 
 def person_cases(*, user, person: Person) -> QuerySet[Case]:

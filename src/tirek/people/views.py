@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from tirek.audit.services import audit_view
 from tirek.cases.forms import CaseOpenForm, case_open_fields
 from tirek.cases.services import case_open_by_iin
-from tirek.core.errors import Conflict, NotAllowed
+from tirek.core.errors import Conflict, NotAllowed, TooManyRequests
 from tirek.core.forms import add_service_errors, edit_form, submit
 from tirek.core.paging import quick_page
 from tirek.core.scoping import can, require
@@ -23,6 +23,7 @@ from tirek.directory.selectors import active_organisation_get, programme_list
 from tirek.emergency.selectors import emergency_access_current, refuse_emergency_change
 from tirek.people import forms, services
 from tirek.people.access import can_see_health, referral_only_parts
+from tirek.people.lookup import registration_iin_lookup
 from tirek.people.models import Person
 from tirek.people.selectors import (
     consent_get,
@@ -70,10 +71,13 @@ def person_register(request):
         "family": family,
         "link_form": link_form,
     }
+    status = 200
     if request.method == "POST" and form.is_valid() and (link_form is None or link_form.is_valid()):
         data = dict(form.cleaned_data)
         confirm = data.pop("confirm_mismatch", False)
         try:
+            # Whether the IIN is taken is the IIN look-up's answer: audited and counted the same way.
+            registration_iin_lookup(user=request.user, iin=data.get("iin"))
             person = services.person_register_into_family(
                 actor=request.user,
                 organisation=organisation,
@@ -84,6 +88,9 @@ def person_register(request):
                 confirm_mismatch=confirm,
                 **data,
             )
+        except TooManyRequests as exc:
+            form.add_error("iin", exc.message)
+            status = 429
         except IinMismatch as exc:
             add_service_errors(form, exc)
             form.offer_confirmation()
@@ -98,7 +105,7 @@ def person_register(request):
             if family is not None:
                 return redirect("people:family_detail", family.pk)
             return redirect("people:person_detail", person.pk)
-    return render(request, "people/person_register.html", context)
+    return render(request, "people/person_register.html", context, status=status)
 
 
 def _has_code(exc, code: str) -> bool:
