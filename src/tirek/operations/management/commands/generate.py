@@ -1,4 +1,4 @@
-"""`tirek generate --persons N`: national-scale fictional data for benchmarks (see tirek.operations.generate)."""
+"""`tirek generate --persons N`: national-scale fictional data for benchmarks (tirek.operations.generate)."""
 
 from __future__ import annotations
 
