@@ -7,8 +7,9 @@ the data protection officer's flag (the organisation's audit trail), and a place
 account that belongs to another organisation. A manager cannot change or remove a membership that carries
 any of these either, their own included.
 
-Refusals are audited as PERMISSION_DENIED here, before the refusing exception is raised, so that no
-transaction rolled back by the refusal takes its record with it.
+A refusal is a GrantRefused (a NotAllowed: 403) naming what was refused; the trail records it where it is
+answered, as every 403 (tirek.core.refusals), and a page that shows it on the form notes it there. Trying an
+account of another organisation is answered as a new login would be, not with a 403, so it is recorded here.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext_lazy as _
 
 from tirek.accounts.choices import Role
-from tirek.audit.choices import AuditAction
-from tirek.audit.services import audit_record
+from tirek.audit.services import refusal_record
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can
 
@@ -70,35 +70,28 @@ def may_change_membership(actor: User, membership: Membership) -> bool:
     return not membership.is_data_protection_officer or may_name_data_protection_officer(actor)
 
 
-def record_refusal(*, actor: User, organisation: Any, what: str, obj=None, label: str = "") -> None:
-    """Append the PERMISSION_DENIED event of a refused `what` (a membership, or the login asked for)."""
-    audit_record(
+def record_foreign_account_refusal(*, actor: User, account: User) -> None:
+    """Record that `actor` tried to give `account`, an account of another organisation, a place in theirs
+    (collapsed with their other such tries of the minute, as every refusal)."""
+    refusal_record(
         actor=actor,
-        action=AuditAction.PERMISSION_DENIED,
-        obj=obj,
-        organisation=getattr(organisation, "pk", organisation),
-        object_type="" if obj is not None else "accounts.membership",
-        object_repr=label,
-        note=f"{what} refused",
+        kind="accounts.user",
+        status=403,
+        object_id=str(account.pk),
+        capability="adding an account of another organisation refused",
     )
 
 
-def refuse(
-    *, actor: User, organisation: Any, what: str, message, field: str | None = None, obj=None, label: str = ""
-) -> GrantRefused:
-    """Record the refusal of `what` and return the exception to raise."""
-    record_refusal(actor=actor, organisation=organisation, what=what, obj=obj, label=label)
+def refuse(*, what: str, message, field: str | None = None) -> GrantRefused:
+    """The exception refusing `what`, for the caller to raise."""
     return GrantRefused(f"{what} refused", message, field)
 
 
 def check_membership_change(*, actor: User, membership: Membership, fields: dict[str, Any]) -> None:
-    """Raise GrantRefused (audited) unless `actor` may make the changes `fields` to `membership`."""
+    """Raise GrantRefused unless `actor` may make the changes `fields` to `membership`."""
     organisation = membership.organisation_id
     if not may_change_membership(actor, membership):
         raise refuse(
-            actor=actor,
-            organisation=organisation,
-            obj=membership,
             what=f"change of a {membership.role} membership",
             message=_(
                 "Only an administrator can change the membership of an administrator, an analyst or the "
@@ -108,9 +101,6 @@ def check_membership_change(*, actor: User, membership: Membership, fields: dict
     role = fields.get("role", membership.role)
     if role != membership.role and role not in grantable_roles(actor, organisation):
         raise refuse(
-            actor=actor,
-            organisation=organisation,
-            obj=membership,
             what=f"grant of the {role} role",
             message=_("Only an administrator can grant this role."),
             field="role",
@@ -118,23 +108,17 @@ def check_membership_change(*, actor: User, membership: Membership, fields: dict
     officer = fields.get("is_data_protection_officer", membership.is_data_protection_officer)
     if officer != membership.is_data_protection_officer and not may_name_data_protection_officer(actor):
         raise refuse(
-            actor=actor,
-            organisation=organisation,
-            obj=membership,
             what="naming or removing the data protection officer",
             message=_("Only an administrator can name or remove the data protection officer."),
             field="is_data_protection_officer",
         )
 
 
-def check_grant(*, actor: User, organisation: Any, role: str, username: str) -> None:
-    """Raise GrantRefused (audited) unless `actor` may grant `role` in `organisation` (a new membership)."""
+def check_grant(*, actor: User, organisation: Any, role: str) -> None:
+    """Raise GrantRefused unless `actor` may grant `role` in `organisation` (a new membership)."""
     if role not in grantable_roles(actor, organisation):
         raise refuse(
-            actor=actor,
-            organisation=organisation,
             what=f"grant of the {role} role",
             message=_("Only an administrator can grant this role."),
             field="role",
-            label=username,
         )

@@ -26,18 +26,12 @@ def membership_get(*, user: User, pk) -> Membership:
 
 
 def membership_get_for_change(*, user: User, pk) -> Membership:
-    """A membership `user` may change: 404 when they cannot see it, 403 (recorded) when they do not manage the
+    """A membership `user` may change: 404 when they cannot see it, 403 when they do not manage the
     organisation's staff or the membership carries what only an administrator grants (accounts.roles)."""
     membership = membership_get(user=user, pk=pk)
     require(user, "accounts.manage_staff", membership.organisation_id)
     if not roles.may_change_membership(user, membership):
-        raise roles.refuse(
-            actor=user,
-            organisation=membership.organisation_id,
-            obj=membership,
-            what=f"opening a {membership.role} membership for change",
-            message="",
-        )
+        raise roles.refuse(what=f"opening a {membership.role} membership for change", message="")
     return membership
 
 

@@ -53,7 +53,7 @@ def staff_add(
     A new user gets no password: an e-mail with a link to set one is sent once the transaction commits.
     """
     require(actor, "accounts.manage_staff", organisation)
-    roles.check_grant(actor=actor, organisation=organisation, role=role, username=username)
+    roles.check_grant(actor=actor, organisation=organisation, role=role)
     user = _account_to_add(actor=actor, organisation=organisation, username=username)
     created = user is None
     if created:
@@ -91,12 +91,7 @@ def _account_to_add(*, actor: User, organisation, username: str) -> User | None:
         raise ValidationError({"username": _("This user is already a member of the organisation.")})
     if roles.may_add_from_elsewhere(actor):
         return user
-    roles.record_refusal(
-        actor=actor,
-        organisation=organisation,
-        what="adding an account of another organisation",
-        label=username,
-    )
+    roles.record_foreign_account_refusal(actor=actor, account=user)
     return None
 
 

@@ -22,6 +22,7 @@ from tirek.accounts.selectors import (
 )
 from tirek.accounts.sessions import PASSED, SECOND_STEP, SETUP, VERIFY, second_step_passed
 from tirek.core.forms import add_service_errors, edit_form, submit
+from tirek.core.refusals import refusal_note
 from tirek.core.scoping import can, require
 from tirek.directory.selectors import active_organisation_get
 
@@ -225,11 +226,13 @@ def staff_list(request):
     )
 
 
-def _submit_staff_form(form, action) -> tuple[object | None, int]:
-    """`submit`, with a grant the user may not make shown on the form (403) instead of the error page."""
+def _submit_staff_form(request, form, action) -> tuple[object | None, int]:
+    """`submit`, with a grant the user may not make shown on the form (403) instead of the error page, and
+    noted for the trail as the error page would have been."""
     try:
         return submit(form, action), 200
     except roles.GrantRefused as refusal:
+        refusal_note(request, refusal)
         add_service_errors(form, ValidationError({refusal.field or "__all__": [refusal.message]}))
         return None, 403
 
@@ -242,7 +245,9 @@ def staff_add(request):
     status = 200
     if request.method == "POST":
         added, status = _submit_staff_form(
-            form, lambda data: services.staff_add(actor=request.user, organisation=organisation, **data)
+            request,
+            form,
+            lambda data: services.staff_add(actor=request.user, organisation=organisation, **data),
         )
         if added:
             messages.success(request, _("The staff member has been added."))
@@ -262,7 +267,9 @@ def membership_edit(request, pk):
     status = 200
     if request.method == "POST":
         saved, status = _submit_staff_form(
-            form, lambda data: services.membership_update(actor=request.user, membership=membership, **data)
+            request,
+            form,
+            lambda data: services.membership_update(actor=request.user, membership=membership, **data),
         )
         if saved:
             messages.success(request, _("The membership has been saved."))
