@@ -17,10 +17,10 @@ from tirek.directory.api import OrganisationViewSet, PartnershipViewSet, Program
 from tirek.emergency.api import EmergencyAccessViewSet
 from tirek.exports import api as exports_api
 from tirek.notifications import api as notifications_api
+from tirek.operations.retention.api import RetentionViewSet
 from tirek.people.api import ConsentViewSet, FamilyViewSet, PersonViewSet
 from tirek.people.duplicate_api import PersonDuplicateViewSet
 from tirek.people.import_api import PersonImportTemplateView, PersonImportView
-from tirek.people.retention_api import RetentionViewSet
 from tirek.plans import api as plans_api
 from tirek.referrals import api as referrals_api
 from tirek.reports import api as reports_api

@@ -242,7 +242,7 @@ TIREK_SMALL_COUNT_THRESHOLD = env_int("TIREK_SMALL_COUNT_THRESHOLD", 5, minimum=
 TIREK_EXPORT_SYNC_ROWS = env_int("TIREK_EXPORT_SYNC_ROWS", 2000, minimum=1)
 TIREK_EXPORT_PROGRESS_ROWS = env_int("TIREK_EXPORT_PROGRESS_ROWS", 2000, minimum=1)
 TIREK_EXPORT_KEEP_DAYS = env_int("TIREK_EXPORT_KEEP_DAYS", 7, minimum=1)
-# Retention (README "Retention", tirek.people.retention): years after a person's last record of each type
+# Retention (README "Retention", tirek.operations.retention): years after a person's last record of each type
 # ended before `tirek retention --apply` anonymises them. Finished exports are kept TIREK_EXPORT_KEEP_DAYS.
 TIREK_RETENTION_YEARS = env_int("TIREK_RETENTION_YEARS", 10, minimum=1, maximum=100)
 TIREK_RETENTION = {

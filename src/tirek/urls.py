@@ -22,6 +22,7 @@ urlpatterns = [
     path("exports/", include("tirek.exports.urls")),
     path("audit/", include("tirek.audit.urls")),
     path("emergency/", include("tirek.emergency.urls")),
+    path("operations/", include("tirek.operations.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tirek.api_urls", namespace="api")),

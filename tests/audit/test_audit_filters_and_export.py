@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from tirek.audit import services as audit_services
 from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
 from tirek.audit.services import audit_record
 from tirek.directory.services import programme_update
+from tirek.exports import audit_trail
 from tirek.exports.cells import BOM
 
 
@@ -171,9 +171,9 @@ def test_each_export_is_recorded_without_the_iin_and_not_in_its_own_file(cast, t
 def test_the_page_exports_with_its_filters(cast, trail):
     client = english(cast.client(cast.admin))
     page = client.get(reverse("audit:event_list"), {"action": "update", "page": "1"}).content.decode()
-    assert 'action="/audit/export/?action=update"' in page
+    assert f'action="{reverse("exports:audit_trail")}?action=update"' in page
     assert 'data-testid="audit-export-limit"' in page
-    response = client.post("/audit/export/?action=update", {"format": "xlsx"})
+    response = client.post(reverse("exports:audit_trail") + "?action=update", {"format": "xlsx"})
     assert response.status_code == 200
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 3 and {row[4] for row in rows[1:]} == {"Update"}
@@ -195,13 +195,13 @@ def test_too_many_events_or_a_bad_format_are_refused_with_a_message(cast, trail,
     client = english(cast.client(cast.admin))
     bad = client.get("/api/v1/audit-events/export/", {"format": "pdf"})
     assert bad.status_code == 400 and "format" in bad.json()["error"]["fields"]
-    monkeypatch.setattr(audit_services, "EXPORT_MAX_ROWS", 2)
+    monkeypatch.setattr(audit_trail, "EXPORT_MAX_ROWS", 2)
     api = client.get("/api/v1/audit-events/export/", {"format": "csv"})
     assert api.status_code == 400
     assert "at most 2" in api.json()["error"]["fields"]["__all__"][0]
-    page = client.post("/audit/export/?action=update", {"format": "csv"})
+    page = client.post(reverse("exports:audit_trail") + "?action=update", {"format": "csv"})
     assert page.status_code == 200  # two updates: within the limit
-    refused = client.post("/audit/export/?object_type=", {"format": "csv"}, follow=True)
+    refused = client.post(reverse("exports:audit_trail") + "?object_type=", {"format": "csv"}, follow=True)
     assert refused.redirect_chain[-1][0] == reverse("audit:event_list")
     assert "at most 2" in refused.content.decode()
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == 1

@@ -68,7 +68,7 @@ def test_members_who_are_not_officers_cannot_read_the_trail(cast, role):
     client = cast.client(getattr(cast, role))
     assert client.get(reverse("audit:event_list")).status_code == 403
     assert client.get("/api/v1/audit-events/").status_code == 403
-    assert client.post(reverse("audit:event_export"), {"format": "csv"}).status_code == 403
+    assert client.post(reverse("exports:audit_trail"), {"format": "csv"}).status_code == 403
     assert client.get("/api/v1/audit-events/export/", {"format": "csv"}).status_code == 403
 
 

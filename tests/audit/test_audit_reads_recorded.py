@@ -96,7 +96,7 @@ def test_a_background_export_is_recorded_once_and_its_download_too(cast, make_ca
 @pytest.mark.parametrize("fmt", ["xlsx", "csv"])
 def test_each_audit_trail_export_is_recorded_once(cast, fmt):
     client = cast.client(cast.admin)
-    [page] = events_written(lambda: client.post("/audit/export/", {"format": fmt}), AuditAction.EXPORT)
+    [page] = events_written(lambda: client.post("/exports/audit-trail/", {"format": fmt}), AuditAction.EXPORT)
     [api] = events_written(
         lambda: client.get("/api/v1/audit-events/export/", {"format": fmt}), AuditAction.EXPORT
     )

@@ -135,7 +135,7 @@ def test_the_command_refreshes_one_organisation_or_all(cast):
 
 
 def test_the_task_refreshes_through_the_database_queue(cast, database_worker):
-    from tirek.reports.tasks import refresh_aggregates
+    from tirek.reports.aggregates import refresh_aggregates
 
     result = refresh_aggregates.enqueue(organisation_id=str(cast.almaty.pk))
     assert not IndicatorSnapshot.objects.exists()  # queued, not run

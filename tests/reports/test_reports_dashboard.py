@@ -128,13 +128,13 @@ def test_a_stale_figure_is_shown_with_its_time_and_a_refresh_is_queued(cast, ser
     served(cast.almaty, 2)
     aggregates_refresh(organisation=cast.almaty)
     served(cast.almaty, 1, surname="Жаңа", start=SESSION_AT + dt.timedelta(hours=2))
-    with mock.patch("tirek.reports.tasks.refresh_aggregates") as task:
+    with mock.patch("tirek.reports.aggregates.refresh_aggregates") as task:
         data = dashboard_data(user=cast.manager_a, period=PERIOD.code)
     assert data["stale"] is True
     assert data["refresh_queued"] is True
     assert _tile(data, "visits_delivered")["value"] == 2  # what was computed, not yet the new session
     task.enqueue.assert_called_once_with(organisation_id=str(cast.almaty.pk))
-    with mock.patch("tirek.reports.tasks.refresh_aggregates") as task:
+    with mock.patch("tirek.reports.aggregates.refresh_aggregates") as task:
         dashboard_data(user=cast.manager_a, period=PERIOD.code)
     task.enqueue.assert_not_called()  # queued once for this state of the records
 
@@ -248,14 +248,14 @@ def test_managers_reach_the_dashboard_from_the_navigation_and_the_reports_page(c
 
 
 def test_a_managers_refresh_request_is_audited_and_queued(cast):
-    with mock.patch("tirek.reports.tasks.refresh_aggregates") as task:
+    with mock.patch("tirek.reports.aggregates.refresh_aggregates") as task:
         response = cast.client(cast.manager_a).post("/reports/dashboard/refresh/")
     assert response.status_code == 302
     task.enqueue.assert_called_once_with(organisation_id=str(cast.almaty.pk))
     event = AuditEvent.objects.get(object_type="reports.aggregates_refresh")
     assert (event.actor, event.organisation, event.action) == (cast.manager_a, cast.almaty, "create")
 
-    with mock.patch("tirek.reports.tasks.refresh_aggregates") as task:
+    with mock.patch("tirek.reports.aggregates.refresh_aggregates") as task:
         response = cast.client(cast.manager_b).post("/api/v1/reports/dashboard/refresh/")
     assert response.status_code == 202
     task.enqueue.assert_called_once_with(organisation_id=str(cast.shymkent.pk))

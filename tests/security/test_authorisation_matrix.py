@@ -887,7 +887,7 @@ PAGES: dict[str, Page] = {
     ),
     "exports:job_download": Page(EXPORT_RECORDS, {"pk": "export"}, national=NOBODY, owner_only=True),
     "audit:event_list": Page(ADMIN),
-    "audit:event_export": Page(ADMIN, method="post", data=lambda w, s: {"format": "csv"}, nomember=403),
+    "exports:audit_trail": Page(ADMIN, method="post", data=lambda w, s: {"format": "csv"}, nomember=403),
     "accounts:logout_everywhere": Page(MEMBERS, method="post", ok=302, nomember=302),
     "accounts:recovery_codes_issue": Page(MEMBERS, method="post", ok=302, nomember=302),
     "accounts:two_factor_disable": Page(MEMBERS, method="post", ok=302, nomember=302),
@@ -902,7 +902,7 @@ PAGES: dict[str, Page] = {
         method="post",
         ok=302,
     ),
-    "people:retention": Page(ADMIN),
+    "operations:retention": Page(ADMIN),
 }
 EXCLUDED_PREFIXES = ("api/", "admin/", "i18n/", "static/", "media/")
 

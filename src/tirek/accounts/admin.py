@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from tirek.accounts.models import Membership, User
-from tirek.core.admin_site import AuditedAdmin
+from tirek.audit.admin_site import AuditedAdmin
 
 
 class MembershipInline(admin.TabularInline):

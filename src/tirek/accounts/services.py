@@ -23,9 +23,9 @@ from tirek.accounts.models import ApiToken, Membership, User
 from tirek.accounts.tokens import IssuedToken
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.audit.writes import create_audited, update_audited
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited, update_audited
 
 PROFILE_FIELDS = ("first_name", "last_name", "patronymic", "email", "phone")
 MEMBERSHIP_FIELDS = ("role", "profession", "is_active", "is_data_protection_officer")

@@ -9,9 +9,9 @@ from django.contrib import admin
 from django.db import transaction
 
 from tirek.assessments.models import Instrument, InstrumentItem
+from tirek.audit.admin_site import AuditedAdmin
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
-from tirek.core.admin_site import AuditedAdmin
 
 
 def _is_administrator(request) -> bool:

@@ -17,12 +17,12 @@ from tirek.assessments.models import Assessment, Instrument, InstrumentItem
 from tirek.assessments.scoring import ScoringContext, evaluate
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
+from tirek.audit.writes import create_audited
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case
 from tirek.cases.services import _event
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited
 from tirek.people.access import can_see_health
 
 UPDATABLE_FIELDS = ("assessed_on", "answers", "profession", "notes", "follow_up_score")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from tirek.audit.admin_site import _is_administrator
 from tirek.audit.models import AuditEvent
-from tirek.core.admin_site import _is_administrator
 
 
 @admin.register(AuditEvent)

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
-from rest_framework.decorators import action
 
-from tirek.audit import services
 from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
 from tirek.audit.selectors import FILTERS, audit_event_list
@@ -13,8 +11,6 @@ from tirek.core.api import ERROR_RESPONSES, TirekViewSet
 from tirek.core.forms import period_error
 from tirek.core.scoping import require
 from tirek.core.validators import validate_iin
-from tirek.exports.api import FileFormatNegotiation
-from tirek.exports.views import file_response
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -99,32 +95,3 @@ class AuditEventViewSet(TirekViewSet):
     def list(self, request):
         require(request.user, "audit.view")
         return self.render_list(audit_event_list(user=request.user, **self._criteria(request)))
-
-    @extend_schema(
-        operation_id="audit_events_export",
-        parameters=[
-            *QUERY,
-            OpenApiParameter(
-                "format",
-                str,
-                enum=[*services.EXPORT_FORMATS],
-                description=f"csv (the default) or xlsx; at most {services.EXPORT_MAX_ROWS} events a file.",
-            ),
-        ],
-        responses={
-            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The events as a file."),
-            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The events as a file."
-            ),
-            **ERROR_RESPONSES,
-        },
-    )
-    @action(detail=False, methods=["get"], content_negotiation_class=FileFormatNegotiation)
-    def export(self, request):
-        require(request.user, "audit.view")
-        export = services.audit_export(
-            actor=request.user,
-            format=request.query_params.get("format", "csv"),
-            criteria=self._criteria(request),
-        )
-        return file_response(export)

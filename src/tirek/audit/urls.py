@@ -7,5 +7,4 @@ from tirek.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.event_list, name="event_list"),
-    path("export/", views.event_export, name="event_export"),
 ]

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.audit.writes import create_audited
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case, CaseDocument, CaseEvent
 from tirek.core.scoping import get_visible_or_404, require
-from tirek.core.writes import create_audited
 
 # What a scan may be, recognised by its first bytes (a renamed executable is not a PDF).
 SIGNATURES = {

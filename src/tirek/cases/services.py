@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from tirek.accounts.models import Membership
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
+from tirek.audit.writes import check_version
 from tirek.cases.choices import (
     EXIT_RATINGS_REQUIRED_FOR,
     STATUS_FLOW,
@@ -32,7 +33,6 @@ from tirek.cases.deadlines import first_plan_clock, first_plan_due_on
 from tirek.cases.models import Case, CaseCounter, CaseEvent, DeadlinePause
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can, require
-from tirek.core.writes import check_version
 from tirek.people.choices import AccessReason, ConsentPurpose
 from tirek.people.models import Person
 from tirek.people.services import grant_access, has_consent

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
+from tirek.audit.admin_site import AuditedAdmin
 from tirek.catalog.models import Diagnosis, Profession, Service, ServiceType
-from tirek.core.admin_site import AuditedAdmin
 
 
 class ReferenceAdmin(AuditedAdmin):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from tirek.audit.writes import create_audited, update_audited
 from tirek.catalog.models import ReferenceItem
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited, update_audited
 
 R = TypeVar("R", bound=ReferenceItem)
 

@@ -7,7 +7,7 @@ act on it gets a 403 from `require`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db import models
 from django.http import Http404
@@ -15,8 +15,17 @@ from django.http import Http404
 from tirek.core.errors import NotAllowed
 from tirek.core.refusals import RecordNotVisible
 
-if TYPE_CHECKING:
-    from tirek.accounts.models import User
+
+class User(Protocol):
+    """What scoping asks of a user (an accounts.User: core names the shape, as it imports no app)."""
+
+    is_active: bool
+    is_authenticated: bool
+    is_data_protection_officer: bool
+
+    def roles(self, organisation_id: Any = None) -> frozenset[str]: ...
+
+    def active_organisation_id_checked(self) -> Any: ...
 
 
 class ScopedQuerySet(models.QuerySet):

@@ -16,8 +16,8 @@ from django.utils.translation import ngettext
 from tirek.accounts.models import Membership, User
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record
+from tirek.audit.writes import create_audited, update_audited
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited, update_audited
 from tirek.courses.choices import OPEN_COURSE_STATUSES, EnrolmentStatus
 from tirek.courses.models import Course, CourseAttendance, CourseEnrolment, CourseSession
 from tirek.people.models import Person, PersonAccess

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from tirek.core.admin_site import AuditedAdmin
+from tirek.audit.admin_site import AuditedAdmin
 from tirek.directory.models import Organisation, Programme, Region
 
 

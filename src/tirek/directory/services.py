@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record, changes_between, snapshot
+from tirek.audit.writes import create_audited, update_audited
 from tirek.catalog.models import Service
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import CAPABILITIES, require
-from tirek.core.writes import create_audited, update_audited
 from tirek.directory.choices import PartnershipStatus, ProgrammeKind
 from tirek.directory.models import Organisation, Partnership, Programme
 

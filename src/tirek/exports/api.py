@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.urls import path, reverse
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
+from tirek.audit.api import QUERY as AUDIT_QUERY
+from tirek.audit.api import AuditFilterSerializer
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet, file_responses
-from tirek.exports import selectors, services
+from tirek.core.scoping import require
+from tirek.exports import audit_trail, selectors, services
 from tirek.exports.choices import ExportFormat, ExportWhat
 from tirek.exports.indicators import PDF_LANGUAGES
 from tirek.exports.models import ExportJob
@@ -159,6 +163,46 @@ class IndicatorExportView(APIView):
         return file_response(export)
 
 
+class AuditTrailExportView(APIView):
+    """The audit trail's events that the reader may see and the filters of GET /audit-events/ select, as a
+    file (tirek.exports.audit_trail)."""
+
+    content_negotiation_class = FileFormatNegotiation
+
+    @extend_schema(
+        operation_id="audit_events_export",
+        parameters=[
+            *AUDIT_QUERY,
+            OpenApiParameter(
+                "format",
+                str,
+                enum=[*audit_trail.EXPORT_FORMATS],
+                description=f"csv (the default) or xlsx; at most {audit_trail.EXPORT_MAX_ROWS} events "
+                "a file.",
+            ),
+        ],
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.BINARY, description="The events as a file."),
+            (200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The events as a file."
+            ),
+            **ERROR_RESPONSES,
+        },
+    )
+    def get(self, request):
+        require(request.user, "audit.view")
+        filters = AuditFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        export = audit_trail.audit_trail_export(
+            actor=request.user,
+            format=request.query_params.get("format", "csv"),
+            criteria=filters.criteria(),
+        )
+        return file_response(export)
+
+
 extra_urlpatterns = [
     path("exports/indicator/<slug:code>/", IndicatorExportView.as_view(), name="export-indicator"),
+    # Before the router's audit-events/<pk>/.
+    path("audit-events/export/", AuditTrailExportView.as_view(), name="audit-event-export"),
 ]

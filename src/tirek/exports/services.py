@@ -25,11 +25,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.audit.writes import create_audited
 from tirek.core.errors import NotAllowed
-from tirek.core.writes import create_audited
 from tirek.exports.choices import (
     RECORD_FORMATS,
     RECORD_KINDS,
@@ -178,7 +179,6 @@ def export_request(
     """Ask for an export written in the background: the filters are checked now (a 403, a 404 or field
     errors at once, not later in the job), then the job is queued. Answers the job as it stands after
     queueing (already done when tasks run immediately)."""
-    from tirek.exports.tasks import export_job_run
     from tirek.reports import selectors as report_selectors
     from tirek.reports.forms import IndicatorFilterForm
 
@@ -251,6 +251,12 @@ def _write(job: ExportJob, user, out) -> tuple[int, dict[str, Any], str]:
     writer = selection_csv if job.format == ExportFormat.CSV else selection_xlsx
     rows = writer(selection, out, progress=progress, every=progress_rows())
     return rows, selection.filters, _records_filename(job.what, job.format)
+
+
+@task()
+def export_job_run(job_id: str) -> None:
+    """The background task that writes an export's file (run by `tirek worker`)."""
+    export_job_write(job_id=job_id)
 
 
 def export_job_write(*, job_id) -> None:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("indicator/<slug:code>/", views.indicator_export, name="indicator"),
     path("records/<slug:what>/", views.records_export, name="records"),
     path("<uuid:pk>/download/", views.job_download, name="job_download"),
+    path("audit-trail/", views.audit_trail_export, name="audit_trail"),
 ]

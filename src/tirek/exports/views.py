@@ -8,11 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tirek.audit.forms import AuditFilterForm
+from tirek.audit.selectors import FILTERS as AUDIT_FILTERS
 from tirek.core.errors import validation_fields
-from tirek.exports import selectors, services
+from tirek.core.scoping import require
+from tirek.exports import audit_trail, selectors, services
 from tirek.exports.choices import ExportFormat, ExportWhat
 from tirek.exports.models import ExportJob
 
@@ -91,3 +96,28 @@ def job_download(request, pk):
     response = FileResponse(handle, as_attachment=True, filename=job.filename)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@login_required
+@require_POST
+def audit_trail_export(request):
+    """POST `format` (csv or xlsx) with the audit page's filters in the query string: the file, or back to
+    the page with what was wrong."""
+    require(request.user, "audit.view")
+    query = urlencode([(name, request.GET[name]) for name in AUDIT_FILTERS if request.GET.get(name)])
+    back = reverse("audit:event_list")
+    if query:
+        back = f"{back}?{query}"
+    filters = AuditFilterForm(request.GET, user=request.user)
+    try:
+        if not filters.is_valid():
+            raise ValidationError(filters.errors.as_data())
+        export = audit_trail.audit_trail_export(
+            actor=request.user, format=request.POST.get("format", ""), criteria=filters.criteria()
+        )
+    except ValidationError as error:
+        for field_messages in validation_fields(error).values():
+            for message in field_messages:
+                messages.error(request, message)
+        return redirect(back)
+    return file_response(export)

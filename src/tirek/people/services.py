@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record, changes_between, snapshot
+from tirek.audit.writes import check_version, create_audited, update_audited
 from tirek.core.errors import NotAllowed
 from tirek.core.iin import is_valid_number, read_layout
 from tirek.core.names import folded, skeleton
 from tirek.core.scoping import require
-from tirek.core.writes import check_version, create_audited, update_audited
 from tirek.emergency.selectors import refuse_emergency_change
 from tirek.people.access import CONTACT_FIELDS, can_see_health, contacts_hidden_for
 from tirek.people.choices import AccessReason, FamilyRole

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tirek.people import duplicate_views, import_views, retention_views, views
+from tirek.people import duplicate_views, import_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -26,7 +26,6 @@ urlpatterns = [
         duplicate_views.duplicate_dismiss,
         name="duplicate_dismiss",
     ),
-    path("retention/", retention_views.retention_page, name="retention"),
     path("import/", import_views.import_page, name="import"),
     path("import/template/", import_views.import_template, name="import_template"),
     path("families/", views.family_index, name="family_list"),

@@ -22,12 +22,12 @@ from tirek.accounts.choices import Role
 from tirek.accounts.models import Membership
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record
+from tirek.audit.writes import create_audited, update_audited
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case
 from tirek.cases.services import _event
 from tirek.core.errors import NotAllowed
 from tirek.core.scoping import can, require
-from tirek.core.writes import create_audited, update_audited
 from tirek.plans.choices import IN_FORCE_STATUSES, PENDING_STATUSES, GoalRating, PlanStatus
 from tirek.plans.models import GoalProgress, Plan, PlanGoal, PlannedService, PlanReview
 

@@ -26,6 +26,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from django_tasks import task
 
 from tirek.audit.choices import AuditAction
 from tirek.reports.catalogue import INDICATORS, Filters
@@ -293,6 +294,20 @@ def aggregates_refresh(*, organisation=None, force: bool = False) -> int:
     return written
 
 
+@task()
+def refresh_aggregates(organisation_id: str | None = None) -> int:
+    """The background refresh (run by `tirek worker`): the stale snapshots of one organisation (then its
+    region and the country), or of every organisation when none is given; answers how many were written."""
+    from tirek.directory.models import Organisation
+
+    organisation = None
+    if organisation_id is not None:
+        organisation = Organisation.objects.filter(pk=organisation_id).first()
+        if organisation is None:  # removed since the refresh was asked for: nothing to count
+            return 0
+    return aggregates_refresh(organisation=organisation)
+
+
 # -- reading -------------------------------------------------------------------------------------------------
 
 
@@ -336,8 +351,6 @@ def snapshots_read(place: Place, keys: list[Key], *, compute_missing: bool) -> d
 def refresh_enqueue(place: Place, *, reason: str) -> bool:
     """Queue a refresh for `place` (an organisation; a region or the country: every organisation), once
     per `reason` (e.g. the time of the latest write) within an hour. Answers whether it was queued."""
-    from tirek.reports.tasks import refresh_aggregates
-
     organisation_id = str(place.organisation.pk) if place.organisation is not None else None
     if not cache.add(f"tirek:aggregates:{place.scope}:{place.key}:{reason}", True, timeout=3600):
         return False
@@ -354,7 +367,6 @@ def aggregates_refresh_request(*, actor) -> None:
     from tirek.core.errors import NotAllowed
     from tirek.directory.models import Organisation
     from tirek.reports.scope import reach_of
-    from tirek.reports.tasks import refresh_aggregates
 
     reach = reach_of(actor)
     if reach.organisation_id is None:  # analysts and administrators read figures, they do not keep them

@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_created, audit_record, changes_between, snapshot
+from tirek.audit.writes import create_audited
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited
 from tirek.people.models import Person, PersonAccess
 from tirek.residence.models import Facility, Residence
 

@@ -38,7 +38,7 @@ def navigation_for(user) -> dict:
         directory.append((reverse("accounts:staff_list"), _("Staff")))
     directory.append((reverse("catalog:index"), _("Reference data")))
     if can(user, "people.retention"):
-        directory.append((reverse("people:retention"), _("Retention")))
+        directory.append((reverse("operations:retention"), _("Retention")))
     if user.is_administrator or (
         active is not None and (active.role == "manager" or active.is_data_protection_officer)
     ):

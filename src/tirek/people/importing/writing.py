@@ -13,12 +13,12 @@ from django.utils.translation import ngettext
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record
+from tirek.audit.writes import create_audited
 from tirek.cases.choices import CaseStatus
 from tirek.cases.models import Case
 from tirek.cases.services import case_open
 from tirek.core.errors import NotAllowed, validation_fields
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited
 from tirek.people.choices import FamilyRole
 from tirek.people.importing.checking import (
     _Checker,

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tirek.audit.services import audit_created
+from tirek.audit.writes import create_audited
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited
 from tirek.people.models import Family
 from tirek.support.models import AidDistribution
 from tirek.support.services.checks import (

@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from tirek.audit.choices import AuditAction
 from tirek.audit.services import audit_record, changes_between, snapshot
+from tirek.audit.writes import create_audited, update_audited
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case, CaseEvent
 from tirek.core.phones import phone_typed
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited, update_audited
 from tirek.notifications.choices import NotificationKind
 from tirek.notifications.services import notify
 from tirek.support.choices import (

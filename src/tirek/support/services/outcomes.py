@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tirek.audit.writes import create_audited
 from tirek.cases.choices import CaseEventKind
 from tirek.cases.models import Case, CaseEvent
 from tirek.core.scoping import require
-from tirek.core.writes import create_audited
 from tirek.support.choices import AppealEventKind
 from tirek.support.models import Appeal, AppealEvent, Outcome
 from tirek.support.services.checks import acting_user, check_person

@@ -11,11 +11,11 @@ from django.utils import timezone
 from tirek.accounts.choices import Role
 from tirek.accounts.models import Membership, User
 from tirek.accounts.services import staff_add, user_switch_organisation
+from tirek.audit.writes import create_audited
 from tirek.cases.choices import EXIT_RATINGS_REQUIRED_FOR, CaseStatus, ClosureDestination
 from tirek.cases.models import Case
 from tirek.cases.services import case_change_status, case_close, case_open
 from tirek.catalog.models import ClosureReason, Diagnosis
-from tirek.core.writes import create_audited
 from tirek.directory.models import Organisation, Programme
 from tirek.directory.services import organisation_update
 from tirek.operations.demo.organisations import DEMO_PASSWORD

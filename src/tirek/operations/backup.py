@@ -40,6 +40,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import tirek
+from tirek.audit.choices import AuditAction
+from tirek.audit.services import audit_record
 from tirek.core.env import env_str
 
 MANIFEST_NAME = "manifest.json"
@@ -405,9 +407,6 @@ def _backup_postgresql(dump: Path) -> Manifest:
 def backup_create(*, destination: Path | str | None = None) -> Manifest:
     """Back up the configured database into `destination` (a new or empty directory; by default a new
     `tirek-<UTC time>` directory in TIREK_BACKUP_DIR) and return the manifest written beside the dump."""
-    from tirek.audit.choices import AuditAction
-    from tirek.audit.services import audit_record
-
     _not_in_transaction("backup")
     vendor = connection.vendor
     if vendor not in DUMP_NAMES:
@@ -510,9 +509,6 @@ def backup_restore(*, source: Path | str) -> list[Mismatch]:
     manifest and return the mismatches (none when the restore is exact). Refuses (BackupRefused, nothing
     changed) a damaged dump or one of another vendor."""
     from django.contrib.contenttypes.models import ContentType
-
-    from tirek.audit.choices import AuditAction
-    from tirek.audit.services import audit_record
 
     _not_in_transaction("restore")
     manifest = backup_inspect(source=source)

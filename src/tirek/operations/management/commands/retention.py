@@ -12,7 +12,7 @@ from django.utils import translation
 
 from tirek.accounts.models import User
 from tirek.core.errors import NotAllowed
-from tirek.people import retention
+from tirek.operations.retention import services as retention
 
 
 class Command(BaseCommand):

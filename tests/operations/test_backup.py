@@ -22,7 +22,8 @@ from django.db import connection
 from tirek.accounts.models import User
 from tirek.audit.choices import AuditAction
 from tirek.audit.models import AuditEvent
-from tirek.core.backup import (
+from tirek.directory.models import Organisation, Region
+from tirek.operations.backup import (
     BackupError,
     BackupRefused,
     backup_create,
@@ -30,7 +31,6 @@ from tirek.core.backup import (
     backup_verify,
     manifest_compute,
 )
-from tirek.directory.models import Organisation, Region
 from tirek.people.models import Person
 
 pytestmark = [pytest.mark.serial, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -282,7 +282,7 @@ def test_pg_dump_and_pg_restore_take_the_credentials_from_the_environment(cast, 
         calls.append((arguments, options["env"]))
         return real_run(arguments, **options)
 
-    with mock.patch("tirek.core.backup.subprocess.run", side_effect=spy):
+    with mock.patch("tirek.operations.backup.subprocess.run", side_effect=spy):
         backup_create(destination=tmp_path / "backup")
         backup_restore(source=tmp_path / "backup")
 

@@ -1,11 +1,11 @@
 """`tirek restore PATH`: replace the database with a backup made by `tirek backup`, then check every table
-against the backup's manifest (see tirek.core.backup). Stop Tirek's server and worker first."""
+against the backup's manifest (see tirek.operations.backup). Stop Tirek's server and worker first."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tirek.core.backup import BackupError, backup_inspect, backup_restore, migrations_differing
+from tirek.operations.backup import BackupError, backup_inspect, backup_restore, migrations_differing
 
 
 class Command(BaseCommand):

@@ -18,7 +18,7 @@ from tirek.cases.services import case_close, case_open
 from tirek.catalog.models import ClosureReason, Service
 from tirek.core.errors import NotAllowed
 from tirek.courses.models import Course, CourseEnrolment
-from tirek.people import retention
+from tirek.operations.retention import services as retention
 from tirek.people.models import Family, Person, PersonNameToken
 from tirek.people.selectors import person_search
 from tirek.people.services import family_create, family_member_add, person_register
@@ -428,7 +428,7 @@ def test_the_report_queries_do_not_grow_with_the_persons_due(cast, iin, django_a
 def test_only_an_administrator_may_run_retention(cast, role):
     with pytest.raises(NotAllowed):
         retention.retention_run(actor=getattr(cast, role))
-    assert cast.client(getattr(cast, role)).get(reverse("people:retention")).status_code == 403
+    assert cast.client(getattr(cast, role)).get(reverse("operations:retention")).status_code == 403
     api = cast.client(getattr(cast, role))
     assert api.get("/api/v1/retention/").status_code == 403
     assert (
@@ -439,15 +439,15 @@ def test_only_an_administrator_may_run_retention(cast, role):
 
 def test_the_administrator_page_shows_the_dry_run_and_anonymises_after_confirmation(cast, served):
     client = cast.client(cast.admin)
-    page = client.get(reverse("people:retention"))
+    page = client.get(reverse("operations:retention"))
     assert page.status_code == 200
     assert 'data-due="1"' in page.content.decode()
 
-    refused = client.post(reverse("people:retention"), {})
+    refused = client.post(reverse("operations:retention"), {})
     assert refused.status_code == 200 and refused.context["form"].errors
     assert Person.objects.get(pk=served.pk).anonymised_at is None
 
-    done = client.post(reverse("people:retention"), {"confirm": "on"})
+    done = client.post(reverse("operations:retention"), {"confirm": "on"})
     assert done.status_code == 302
     assert Person.objects.get(pk=served.pk).anonymised_at is not None
 

@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from tirek.exports.services import export_files_prune
+
 
 class Command(DatabaseWorkerCommand):
     help = "Run Tirek's background tasks (exports, report aggregates) queued in the database."
 
     def handle(self, *args, **options):
-        from tirek.exports.services import export_files_prune
-
         removed = export_files_prune()
         if removed and options.get("verbosity", 1) > 0:
             self.stdout.write(f"Removed {removed} old export(s).")

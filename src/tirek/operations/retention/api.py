@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
 from tirek.core.api import ERROR_RESPONSES, TirekViewSet
-from tirek.people import retention
+from tirek.operations.retention import services as retention
 from tirek.people.models import Person
 
 

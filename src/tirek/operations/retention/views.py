@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from tirek.core.forms import StyledForm, submit
 from tirek.core.scoping import require
-from tirek.people import retention
+from tirek.operations.retention import services as retention
 
 
 class RetentionRunForm(StyledForm):
@@ -39,6 +39,6 @@ def retention_page(request):
                 )
                 % {"count": report.anonymised},
             )
-            return redirect("people:retention")
+            return redirect("operations:retention")
     report = retention.retention_report(actor=request.user)
-    return render(request, "people/retention.html", {"report": report, "form": form})
+    return render(request, "operations/retention.html", {"report": report, "form": form})

@@ -1,11 +1,11 @@
 """`tirek backup [DESTINATION]`: the whole database and its manifest into one private directory;
-`tirek backup --verify PATH` checks an existing backup without restoring it (see tirek.core.backup)."""
+`tirek backup --verify PATH` checks an existing backup without restoring it (see tirek.operations.backup)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tirek.core.backup import BackupError, backup_create, backup_verify
+from tirek.operations.backup import BackupError, backup_create, backup_verify
 
 
 class Command(BaseCommand):

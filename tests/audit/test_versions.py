@@ -14,9 +14,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from tirek.audit.models import AuditEvent
+from tirek.audit.writes import check_version
 from tirek.cases.models import Case
 from tirek.core.errors import Conflict
-from tirek.core.writes import check_version
 from tirek.people.models import Person
 from tirek.people.services import person_update
 from tirek.plans.models import Plan
